@@ -1,0 +1,91 @@
+"""Request dependencies: the transaction-owning session and the authenticated caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from dispatch.auth.api_keys import KEY_PREFIX, authenticate_key
+from dispatch.auth.principal import Principal, Role
+from dispatch.auth.tokens import read_token
+from dispatch.db import get_sessionmaker
+from dispatch.errors import DispatchError, Forbidden, NotAuthenticated
+from dispatch.shippers.models import Shipper
+from dispatch.users.models import User
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's one transaction: committed when the handler returns, else rolled back.
+
+    A DispatchError raised with ``keep_changes`` (a failed sign-in that must be counted)
+    is committed too.
+    """
+    session = get_sessionmaker()()
+    try:
+        yield session
+        session.commit()
+    except DispatchError as exc:
+        if exc.keep_changes:
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="A sales point API key or a bearer token")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def get_principal(session: SessionDep, credentials: BearerDep) -> Principal:
+    """Whoever the bearer credential names; 401 when absent, unknown, revoked or expired."""
+    if credentials is None:
+        raise NotAuthenticated("send Authorization: Bearer <API key or token>")
+    secret = credentials.credentials
+    if secret.startswith(KEY_PREFIX):
+        sales_point = authenticate_key(session, secret)
+        return Principal(role=Role.SALES_POINT, id=sales_point.id, name=sales_point.name)
+    principal = read_token(secret)
+    _check_still_allowed(session, principal)
+    return principal
+
+
+def _check_still_allowed(session: Session, principal: Principal) -> None:
+    if principal.role is Role.SHIPPER:
+        if session.get(Shipper, principal.id) is None:
+            raise NotAuthenticated("this shipper no longer exists")
+        return
+    user = session.get(User, principal.id)
+    if user is None or not user.active or user.role.value != principal.role.value:
+        raise NotAuthenticated("this account is no longer active")
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*roles: Role) -> object:
+    """A dependency that lets only the given roles through (403 for the others)."""
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role not in roles:
+            allowed = ", ".join(role.value for role in roles)
+            raise Forbidden(f"this needs one of these roles: {allowed}")
+        return principal
+
+    return Depends(check)
+
+
+StaffDep = Annotated[Principal, require(Role.DISPATCHER, Role.ADMIN)]
+AdminDep = Annotated[Principal, require(Role.ADMIN)]
+SalesPointDep = Annotated[Principal, require(Role.SALES_POINT)]
+ShipperDep = Annotated[Principal, require(Role.SHIPPER)]

@@ -1,0 +1,1 @@
+"""HTTP handlers, one module per resource (named so as not to be confused with delivery routes)."""

@@ -1,0 +1,1 @@
+"""Shipper Dispatch: the domain, its storage and its services."""

@@ -1,0 +1,1 @@
+"""Geocoding of the dispatch domain."""

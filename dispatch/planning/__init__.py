@@ -1,0 +1,1 @@
+"""Planning of the dispatch domain."""

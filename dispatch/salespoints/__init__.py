@@ -1,0 +1,1 @@
+"""Salespoints of the dispatch domain."""

@@ -1,0 +1,1 @@
+"""Shippers of the dispatch domain."""
