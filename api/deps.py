@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.pages.sessions import check_csrf, read_session
 from dispatch.auth.api_keys import KEY_PREFIX, authenticate_key
 from dispatch.auth.principal import Principal, Role
 from dispatch.auth.tokens import read_token
@@ -47,10 +48,19 @@ _bearer = HTTPBearer(auto_error=False, description="A sales point API key or a b
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def get_principal(session: SessionDep, credentials: BearerDep) -> Principal:
-    """Whoever the bearer credential names; 401 when absent, unknown, revoked or expired."""
+def get_principal(request: Request, session: SessionDep, credentials: BearerDep) -> Principal:
+    """Whoever the bearer credential (or a page's session cookie) names.
+
+    401 when absent, unknown, revoked or expired; a cookie-authenticated unsafe request
+    must also carry the session's CSRF token.
+    """
     if credentials is None:
-        raise NotAuthenticated("send Authorization: Bearer <API key or token>")
+        page = read_session(request)
+        if page is None:
+            raise NotAuthenticated("send Authorization: Bearer <API key or token>")
+        check_csrf(request, page)
+        _check_still_allowed(session, page.principal)
+        return page.principal
     secret = credentials.credentials
     if secret.startswith(KEY_PREFIX):
         sales_point = authenticate_key(session, secret)

@@ -1,0 +1,1 @@
+"""Server-rendered pages: the shipper's phone page, the dispatcher console, tracking."""
