@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Matrix", "Network", "Route"]
+__all__ = ["Matrix", "Network", "Route", "restrict"]
 
 Matrix = npt.NDArray[np.int64] | npt.NDArray[np.float64]
 Route = tuple[int, ...]
@@ -82,3 +82,35 @@ class Network:
 
     def travel_of(self, vehicle: int) -> Matrix:
         return self.travel[self.vehicle_profile[vehicle]]
+
+
+def restrict(net: Network, keep: list[int]) -> Network:
+    """The same network with only the nodes in `keep` (depots first, in order); node i of
+    the result is `keep[i]` of `net`."""
+    index = {node: i for i, node in enumerate(keep)}
+    idx = np.array(keep, dtype=np.int64)
+
+    def pick(values: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(values[k] for k in keep)
+
+    penalties = tuple(net.penalties[k] for k in keep)
+    return Network(
+        distance=net.distance[np.ix_(idx, idx)],
+        travel=tuple(t[np.ix_(idx, idx)] for t in net.travel),
+        service=pick(net.service),
+        early=pick(net.early),
+        late=pick(net.late),
+        load_deltas=tuple(pick(d) for d in net.load_deltas),
+        capacities=net.capacities,
+        starts=tuple(index[s] for s in net.starts),
+        ends=tuple(index[e] for e in net.ends),
+        shift_start=net.shift_start,
+        shift_end=net.shift_end,
+        vehicle_profile=net.vehicle_profile,
+        penalties=penalties,
+        pairs=tuple((index[p], index[d]) for p, d in net.pairs if p in index and d in index),
+        max_stops=net.max_stops,
+        fixed_cost=net.fixed_cost,
+        locked=tuple(tuple(index[n] for n in r if n in index) for r in net.locked),
+        allowed={index[n]: v for n, v in net.allowed.items() if n in index},
+    )

@@ -33,6 +33,7 @@ class SearchOptions:
     gls_lambda: float = 0.1
     neighbors_ratio: float = 1.0
     min_neighbors: int = 40
+    insertion_neighbors: int = 10_000
     balance_coefficient: int = 0
     log_search: bool = False
 
@@ -56,6 +57,11 @@ def search_parameters(
     ratio, minimum = _neighbors(options, num_nodes)
     params.ls_operator_neighbors_ratio = ratio
     params.ls_operator_min_neighbors = minimum
+    # Cheapest insertion scans every (visit, position) pair; on large problems only the
+    # nearest visits are worth evaluating, which makes construction several times faster.
+    gci = params.global_cheapest_insertion_first_solution_parameters
+    gci.neighbors_ratio = min(1.0, options.insertion_neighbors / max(1, num_nodes))
+    gci.min_neighbors = min(num_nodes, options.insertion_neighbors)
     params.time_limit.FromMilliseconds(max(1, int(options.time_limit_s * 1000)))
     params.log_search = options.log_search
     return params
