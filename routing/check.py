@@ -93,9 +93,9 @@ def check_problem(problem: Problem) -> None:
     jobs = {j.id: j for j in problem.jobs}
     vehicles = {v.id for v in problem.vehicles}
     for stop in problem.locked:
-        job = jobs.get(stop.job_id)
-        if job is None:
+        if stop.job_id not in jobs:
             raise InvalidProblemError(f"locked stop names unknown job {stop.job_id!r}")
+        job = jobs[stop.job_id]
         if stop.vehicle_id not in vehicles:
             raise InvalidProblemError(f"job {stop.job_id!r}: locked to unknown vehicle")
         if isinstance(job, Delivery) and stop.kind is StopKind.PICKUP:

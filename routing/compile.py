@@ -180,4 +180,3 @@ def _locked(problem: Problem, visits: dict[int, Visit]) -> tuple[tuple[int, ...]
     for stop in problem.locked:
         routes[order[stop.vehicle_id]].append(node_of[(stop.job_id, stop.kind)])
     return tuple(tuple(r) for r in routes)
-

@@ -58,7 +58,7 @@ def _read_solomon(path: Path, text: str) -> Instance:
         vehicles, capacity = (int(t) for t in lines[head + 1].split()[:2])
         first = next(i for i, line in enumerate(lines) if "XCOORD" in line.upper())
     except (StopIteration, ValueError, IndexError) as exc:
-        raise InstanceFormatError(f"{path}: not a Solomon file (no VEHICLE/CUSTOMER block)") from exc
+        raise InstanceFormatError(f"{path}: no VEHICLE/CUSTOMER block") from exc
     rows = _numbers(lines[first + 1 :], path)
     return _build(path, vehicles, capacity, rows, pdp=False)
 
@@ -70,7 +70,9 @@ def _read_lilim(path: Path, text: str) -> Instance:
     return _build(path, int(rows[0][0]), int(rows[0][1]), rows[1:], pdp=True)
 
 
-def _build(path: Path, vehicles: int, capacity: int, rows: list[list[float]], pdp: bool) -> Instance:
+def _build(
+    path: Path, vehicles: int, capacity: int, rows: list[list[float]], pdp: bool
+) -> Instance:
     width = 9 if pdp else 7
     if any(len(r) < width for r in rows) or not rows:
         raise InstanceFormatError(f"{path}: expected {width} columns per node")
@@ -140,7 +142,7 @@ def to_network(inst: Instance, scale: int = DEFAULT_SCALE, exact: bool = False) 
         # VRPTW demand is loaded at the depot; counting it up from zero is equivalent and
         # lets OR-Tools fix the start load to zero.
         deltas = [abs(d) for d in deltas]
-    worst = int(math.ceil(float(dist.max()) * k)) if n > 1 else 0
+    worst = math.ceil(float(dist.max()) * k) if n > 1 else 0
     return Network(
         distance=cost,
         travel=(travel,),

@@ -53,9 +53,7 @@ def great_circle_m(a: Location, b: Location) -> float:
     return float(great_circle((a.lat, a.lon), (b.lat, b.lon)).meters)
 
 
-def great_circle_matrix(
-    points: Sequence[Location], scale: float = 1.0
-) -> npt.NDArray[np.float64]:
+def great_circle_matrix(points: Sequence[Location], scale: float = 1.0) -> npt.NDArray[np.float64]:
     """All pairwise great-circle distances in metres, vectorised.
 
     Points become unit vectors; the chord between two of them comes from one matrix
@@ -75,7 +73,8 @@ def great_circle_matrix(
     np.arcsin(half_sq, out=half_sq)
     np.multiply(half_sq, scale * 2.0 * EARTH_RADIUS_M, out=half_sq)
     np.fill_diagonal(half_sq, 0.0)
-    return half_sq
+    result: npt.NDArray[np.float64] = half_sq
+    return result
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ Fetch = Callable[[str, float], bytes]
 
 
 def _urllib_fetch(url: str, timeout_s: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=timeout_s) as response:
         body: bytes = response.read()
         return body
 
@@ -124,8 +123,8 @@ class OsrmBackend:
         duration = np.zeros((n, n), dtype=np.int64)
         for i in range(0, n, self.block):
             for j in range(0, n, self.block):
-                src, dst = list(range(i, min(n, i + self.block))), list(range(j, min(n, j + self.block)))
-                d, t = self._table([points[k] for k in src], [points[k] for k in dst])
+                src, dst = points[i : i + self.block], points[j : j + self.block]
+                d, t = self._table(list(src), list(dst))
                 distance[i : i + len(src), j : j + len(dst)] = d
                 duration[i : i + len(src), j : j + len(dst)] = t
         return TravelMatrices(distance, duration)
@@ -136,8 +135,10 @@ class OsrmBackend:
         coords = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in [*sources, *destinations])
         src = ";".join(str(k) for k in range(len(sources)))
         dst = ";".join(str(len(sources) + k) for k in range(len(destinations)))
-        url = (f"{self.base_url.rstrip('/')}/table/v1/{self.profile}/{coords}"
-               f"?sources={src}&destinations={dst}&annotations=distance,duration")
+        url = (
+            f"{self.base_url.rstrip('/')}/table/v1/{self.profile}/{coords}"
+            f"?sources={src}&destinations={dst}&annotations=distance,duration"
+        )
         try:
             body = json.loads(self.fetch(url, self.timeout_s))
         except (OSError, ValueError) as exc:

@@ -131,7 +131,7 @@ def build_model(net: Network, options: SearchOptions) -> _Model:
     routing = pywrapcp.RoutingModel(manager)
     cost = _matrix_callback(routing, [[int(x) for x in row] for row in net.distance.tolist()])
     routing.SetArcCostEvaluatorOfAllVehicles(cost)
-    model = _Model(routing, manager, None)  # type: ignore[arg-type]
+    model = _Model(routing, manager, None)
     horizon = max([*net.late, *net.shift_end]) + 1
     _add_time(model, net, horizon)
     _add_loads(model, net)

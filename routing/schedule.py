@@ -8,6 +8,7 @@ every schedule does, which is why the validator can rely on it.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from routing.core import Network, Route
@@ -40,7 +41,7 @@ def distance_of(net: Network, vehicle: int, route: Route) -> float:
     if not route:
         return 0.0
     path = (net.starts[vehicle], *route, net.ends[vehicle])
-    return float(sum(net.distance[a, b] for a, b in zip(path, path[1:], strict=False)))
+    return float(sum(net.distance[a, b] for a, b in itertools.pairwise(path)))
 
 
 def _start_loads(net: Network, route: Route) -> tuple[float, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_parameters_pb2
 
 __all__ = ["SearchOptions", "search_parameters"]
 
@@ -49,7 +49,7 @@ def _neighbors(options: SearchOptions, num_nodes: int) -> tuple[float, int]:
 
 def search_parameters(
     options: SearchOptions, num_nodes: int
-) -> routing_enums_pb2.RoutingSearchParameters:  # type: ignore[name-defined]
+) -> routing_parameters_pb2.RoutingSearchParameters:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST.Value(options.first_solution)
     params.local_search_metaheuristic = _META.Value(options.metaheuristic)

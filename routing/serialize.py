@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from routing.errors import InvalidProblemError
 from routing.problem import (
     Delivery,
     Job,
@@ -76,19 +77,25 @@ def _job_to_dict(j: Job) -> dict[str, Any]:
 
 
 def _job_from_dict(d: dict[str, Any]) -> Job:
-    common = {
-        "id": str(d["id"]),
+    job_id = str(d.get("id"))
+    common: dict[str, Any] = {
+        "id": job_id,
         "weight_kg": float(d.get("weight_kg", 0.0)),
         "parcels": int(d.get("parcels", 1)),
         "priority": int(d.get("priority", 0)),
     }
-    if d.get("type", "delivery") == "delivery":
+    kind = d.get("type", "delivery")
+    if kind == "delivery":
         return Delivery(
             location=Location.from_dict(d["location"]),
             window=TimeWindow.from_dict(d.get("window")),
             service_s=int(d.get("service_s", 0)),
             **common,
         )
+    if kind != "pickup_delivery":
+        raise InvalidProblemError(f"job {job_id!r}: unknown job type {kind!r}")
+    if d.get("delivery") is None:
+        raise InvalidProblemError(f"job {job_id!r}: a pickup needs its delivery")
     return PickupDelivery(
         pickup=Location.from_dict(d["pickup"]),
         delivery=Location.from_dict(d["delivery"]),
@@ -158,8 +165,12 @@ def solution_to_dict(s: Solution) -> dict[str, Any]:
         for r in s.routes
     ]
     unassigned = [[u.job_id, u.reason.value] for u in s.unassigned]
-    return {"routes": routes, "unassigned": unassigned, "distance_m": s.distance_m,
-            "stats": dict(s.stats)}
+    return {
+        "routes": routes,
+        "unassigned": unassigned,
+        "distance_m": s.distance_m,
+        "stats": dict(s.stats),
+    }
 
 
 def solution_from_dict(d: dict[str, Any]) -> Solution:

@@ -44,8 +44,11 @@ def solve(
     compiled = compile_problem(problem, backend)
     jobs = _job_nodes(compiled)
     reasons = precheck(compiled.network, jobs)
-    keep = [n for n in range(compiled.network.num_nodes) if compiled.visits.get(n) is None
-            or compiled.visits[n].job not in reasons]
+    keep = [
+        n
+        for n in range(compiled.network.num_nodes)
+        if compiled.visits.get(n) is None or compiled.visits[n].job not in reasons
+    ]
     net = restrict(compiled.network, keep)
     opts = replace(options or SearchOptions(), time_limit_s=time_limit_s)
     warm = _initial_routes(problem, compiled, keep, initial) if initial else None

@@ -26,7 +26,9 @@ class Slowdown:
 
     def __post_init__(self) -> None:
         if not 0 <= self.start_s < self.end_s <= DAY_S or self.factor < 1.0:
-            raise ValueError(f"invalid slowdown {self}: need 0 <= start < end <= 86400, factor >= 1")
+            raise ValueError(
+                f"invalid slowdown {self}: need 0 <= start < end <= 86400, factor >= 1"
+            )
 
 
 @dataclass(frozen=True)

@@ -68,10 +68,15 @@ def hanoi_problem(
         pickup = rng.choice(points)
         jobs.append(
             PickupDelivery(
-                f"o{k}", pickup, recipient, weight, 1,
+                f"o{k}",
+                pickup,
+                recipient,
+                weight,
+                1,
                 pickup_window=TimeWindow(8 * HOUR, 14 * HOUR),
                 delivery_window=_window(rng, tight_windows),
-                pickup_service_s=120, delivery_service_s=180,
+                pickup_service_s=120,
+                delivery_service_s=180,
                 priority=1 if rng.random() < 0.1 else 0,
             )
         )

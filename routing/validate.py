@@ -45,12 +45,16 @@ def _check_schedule(net: Network, s: Schedule) -> list[str]:
     v, problems = s.vehicle, []
     for stop in s.stops:
         if stop.start > net.late[stop.node] + EPS:
-            problems.append(f"vehicle {v}: node {stop.node} served at {stop.start:g} after "
-                            f"its window closes at {net.late[stop.node]}")
+            problems.append(
+                f"vehicle {v}: node {stop.node} served at {stop.start:g} after "
+                f"its window closes at {net.late[stop.node]}"
+            )
         for d, load in enumerate(stop.loads):
             if load > net.capacities[d][v] + EPS:
-                problems.append(f"vehicle {v}: load {d} is {load:g} after node {stop.node}, "
-                                f"over capacity {net.capacities[d][v]}")
+                problems.append(
+                    f"vehicle {v}: load {d} is {load:g} after node {stop.node}, "
+                    f"over capacity {net.capacities[d][v]}"
+                )
     for d, load in enumerate(s.start_loads):
         if load > net.capacities[d][v] + EPS:
             problems.append(f"vehicle {v}: start load {d} is {load:g}, over capacity")

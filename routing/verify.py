@@ -37,8 +37,9 @@ def validate(
         stops = route.stops if route else ()
         missing = [s.job_id for s in stops if (s.job_id, s.kind) not in node_of]
         problems += [f"vehicle {vehicle.id!r}: unknown stop for job {j!r}" for j in missing]
-        routes.append(tuple(node_of[(s.job_id, s.kind)] for s in stops
-                            if (s.job_id, s.kind) in node_of))
+        routes.append(
+            tuple(node_of[(s.job_id, s.kind)] for s in stops if (s.job_id, s.kind) in node_of)
+        )
         if route is not None:
             problems += _check_claims(compiled, v, route, node_of)
     problems += check_routes(compiled.network, routes)
@@ -55,8 +56,11 @@ def _check_accounting(problem: Problem, solution: Solution) -> list[str]:
         if count != 1:
             problems.append(f"job {job.id!r} is routed or left out {count} times, not once")
     known = {v.id for v in problem.vehicles}
-    problems += [f"route for unknown vehicle {r.vehicle_id!r}" for r in solution.routes
-                 if r.vehicle_id not in known]
+    problems += [
+        f"route for unknown vehicle {r.vehicle_id!r}"
+        for r in solution.routes
+        if r.vehicle_id not in known
+    ]
     return problems
 
 
