@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from dispatch.db import session_scope
 from dispatch.enums import SalesPointKind, UserRole
@@ -226,10 +227,21 @@ def _guarded(call: Callable[[], Any]) -> int:
     except DispatchError as exc:
         click.echo(f"dispatch: error: {_one_line(exc)}", err=True)
         return 1
+    except SQLAlchemyError as exc:
+        # An unreachable or unmigrated database: say which, without a traceback.
+        cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if "no such table" in cause or "does not exist" in cause:
+            cause += " (run `dispatch migrate` first)"
+        click.echo(f"dispatch: error: database: {cause}", err=True)
+        return 1
     return result if isinstance(result, int) else 0
 
 
 def _one_line(exc: DispatchError) -> str:
-    if exc.fields:
-        return "; ".join(f"{f.path}: {f.message}" for f in exc.fields)
-    return exc.message
+    if not exc.fields:
+        return exc.message
+    # lat and lon often share one message (outside the service area): say it once.
+    paths: dict[str, list[str]] = {}
+    for field in exc.fields:
+        paths.setdefault(field.message, []).append(field.path)
+    return "; ".join(f"{', '.join(names)}: {message}" for message, names in paths.items())

@@ -72,10 +72,12 @@ def seed_demo(session: Session) -> str:
         _staff(session),
     ]
     when = delivery_day(now)
-    tallies.append(_orders(session, data, sales_points, run_day=now.date(), when=when))
+    orders = _orders(session, data, sales_points, run_day=now.date(), when=when)
     key_owner = sales_points[data.sales_points[-1].name]
     api_key = issue_key(session, key_owner, label=KEY_LABEL).plaintext
-    return _report(tallies, when, shippers[:2], key_owner, api_key)
+    return _report(
+        [*tallies, orders], when if orders.created else None, shippers[:2], key_owner, api_key
+    )
 
 
 def _sales_points(session: Session, data: DemoData) -> tuple[dict[str, SalesPoint], Tally]:
@@ -227,17 +229,19 @@ def _add_order(session: Session, spec: OrderSpec, sales_point: SalesPoint) -> No
 
 def _report(
     tallies: list[Tally],
-    when: DeliveryDay,
+    when: DeliveryDay | None,
     shippers: Sequence[Shipper],
     key_owner: SalesPoint,
     api_key: str,
 ) -> str:
-    window = (
-        f"{when.earliest:%H:%M}-{when.latest:%H:%M} on {when.day:%d/%m/%Y} ({when.earliest.tzinfo})"
-    )
     lines = ["Demo data set for Hà Nội (nothing that exists is created twice):"]
     lines += [tally.line() for tally in tallies]
-    lines += [f"  delivery windows lie within {window}", "", "Demo sign-ins:"]
+    if when is not None:
+        lines.append(
+            f"  the new orders' delivery windows lie within {when.earliest:%H:%M}-"
+            f"{when.latest:%H:%M} on {when.day:%d/%m/%Y} ({when.earliest.tzinfo})"
+        )
+    lines += ["", "Demo sign-ins:"]
     for username, (password, role) in DEMO_STAFF.items():
         lines.append(f"  {role.value:<11} username {username:<14} password {password}")
     for shipper in shippers:

@@ -75,8 +75,9 @@ def delivery_day(now: datetime) -> DeliveryDay:
     tz = now.tzinfo
     opening = datetime.combine(now.date(), WORK_START, tz)
     closing = datetime.combine(now.date(), WORK_END, tz)
-    next_slot = opening + math.ceil(max(now - opening, timedelta()) / SLOT) * SLOT + SLOT
-    earliest = max(opening, next_slot)
+    # Half an hour to pack the first parcels, then the next half-hour mark.
+    ready = now + SLOT
+    earliest = opening + math.ceil(max(ready - opening, timedelta()) / SLOT) * SLOT
     if closing - earliest >= MIN_DAY_LEFT:
         return DeliveryDay(now.date(), earliest, closing)
     tomorrow = now.date() + timedelta(days=1)
