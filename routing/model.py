@@ -91,8 +91,12 @@ def _add_stop_limits(model: _Model, net: Network) -> None:
     model.routing.AddDimensionWithVehicleCapacity(callback, 0, caps, True, "stops")
 
 
-def _add_pairs_and_penalties(model: _Model, net: Network) -> None:
+def _add_pairs_and_penalties(model: _Model, net: Network, options: SearchOptions) -> None:
     routing, manager = model.routing, model.manager
+    # With balancing on, serving one more job may lengthen the longest day by up to the
+    # whole horizon; the penalty grows by that much so balance never drops a job.
+    day = max(net.shift_end, default=0) - min(net.shift_start, default=0)
+    extra = options.balance_coefficient * max(0, day)
     solver = routing.solver()
     for pickup, delivery in net.pairs:
         p, d = manager.NodeToIndex(pickup), manager.NodeToIndex(delivery)
@@ -102,9 +106,10 @@ def _add_pairs_and_penalties(model: _Model, net: Network) -> None:
     for node in net.visits:
         penalty = net.penalties[node]
         if penalty is not None:
-            routing.AddDisjunction([manager.NodeToIndex(node)], int(penalty))
+            routing.AddDisjunction([manager.NodeToIndex(node)], int(penalty) + extra)
     for node, vehicles in net.allowed.items():
-        routing.SetAllowedVehiclesForIndex(list(vehicles), manager.NodeToIndex(node))
+        # -1 is the vehicle of an unperformed visit; the disjunction decides that part.
+        routing.VehicleVar(manager.NodeToIndex(node)).SetValues([-1, *vehicles])
 
 
 def _add_vehicle_terms(model: _Model, net: Network, options: SearchOptions) -> None:
@@ -136,7 +141,7 @@ def build_model(net: Network, options: SearchOptions) -> _Model:
     _add_time(model, net, horizon)
     _add_loads(model, net)
     _add_stop_limits(model, net)
-    _add_pairs_and_penalties(model, net)
+    _add_pairs_and_penalties(model, net, options)
     _add_vehicle_terms(model, net, options)
     return model
 

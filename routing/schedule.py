@@ -56,7 +56,7 @@ def _start_loads(net: Network, route: Route) -> tuple[float, ...]:
         for node in route:
             running += deltas[node]
             lowest = min(lowest, running)
-        loads.append(-lowest)
+        loads.append(max(0.0, -lowest))
     return tuple(loads)
 
 
