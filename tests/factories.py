@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dispatch.actors import SYSTEM
 from dispatch.auth.api_keys import issue_key
 from dispatch.auth.principal import Principal, Role
 from dispatch.auth.tokens import issue_token
-from dispatch.clock import local_today
-from dispatch.enums import GeocodePrecision, OrderStatus, SalesPointKind, UserRole
+from dispatch.clock import local_today, utcnow
+from dispatch.enums import GeocodePrecision, OrderStatus, SalesPointKind, StopKind, UserRole
 from dispatch.orders.models import Order
+from dispatch.orders.states import transition
+from dispatch.planning.models import Route, Stop
 from dispatch.salespoints.models import SalesPoint
 from dispatch.salespoints.service import create_sales_point
 from dispatch.shippers.models import HealthDeclaration, Shipper
@@ -135,3 +138,30 @@ def local_datetime(day: date, hour: int, minute: int = 0) -> datetime:
     from dispatch.clock import local_tz
 
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=local_tz())
+
+
+def make_route(
+    session: Session,
+    shipper: Shipper,
+    orders: list[Order],
+    *,
+    start: datetime | None = None,
+    minutes_per_stop: int = 10,
+    distance_m: int = 12_000,
+) -> Route:
+    """A planned route: a pickup per order at its sales point, then the deliveries, with
+    ETAs ``minutes_per_stop`` apart; the orders become assigned through the state machine."""
+    route = Route(shipper_id=shipper.id, distance_m=distance_m)
+    legs = [(StopKind.PICKUP, o, o.sales_point.lat, o.sales_point.lon) for o in orders]
+    legs += [(StopKind.DELIVERY, o, o.lat, o.lon) for o in orders]
+    first = start or utcnow()
+    for sequence, (kind, order, lat, lon) in enumerate(legs, start=1):
+        eta = first + timedelta(minutes=minutes_per_stop * sequence)
+        route.stops.append(
+            Stop(order=order, kind=kind, sequence=sequence, lat=lat, lon=lon, planned_arrival=eta)
+        )
+    session.add(route)
+    for order in orders:
+        transition(session, order, OrderStatus.ASSIGNED, actor=SYSTEM, reason="test_route")
+    session.flush()
+    return route
