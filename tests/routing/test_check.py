@@ -27,28 +27,28 @@ class TestBadInput:
 
     def test_negative_weight_names_the_job(self) -> None:
         problem = make_problem(make_delivery("neg", weight_kg=-1.0))
-        with pytest.raises(InvalidProblemError, match="'neg'.*weight"):
+        with pytest.raises(InvalidProblemError, match=r"'neg'.*weight"):
             solve(problem, time_limit_s=0.2)
 
     def test_negative_parcel_count_names_the_job(self) -> None:
         problem = make_problem(make_pair("neg", parcels=-2))
-        with pytest.raises(InvalidProblemError, match="'neg'.*parcel"):
+        with pytest.raises(InvalidProblemError, match=r"'neg'.*parcel"):
             solve(problem, time_limit_s=0.2)
 
     def test_window_ending_before_it_starts_names_the_job(self) -> None:
         problem = make_problem(make_pair("inv", delivery_window=TimeWindow(5000, 4000)))
-        with pytest.raises(InvalidProblemError, match="'inv'.*ends"):
+        with pytest.raises(InvalidProblemError, match=r"'inv'.*ends"):
             solve(problem, time_limit_s=0.2)
 
     def test_pickup_without_delivery_is_rejected_from_dict(self) -> None:
         data = make_problem(make_pair("half")).to_dict()
         del data["jobs"][0]["delivery"]
-        with pytest.raises(InvalidProblemError, match="'half'.*delivery"):
+        with pytest.raises(InvalidProblemError, match=r"'half'.*delivery"):
             Problem.from_dict(data)
 
     def test_pickup_without_delivery_is_rejected_by_solve(self) -> None:
         problem = make_problem(make_pair("half", delivery=None))
-        with pytest.raises(InvalidProblemError, match="'half'.*delivery"):
+        with pytest.raises(InvalidProblemError, match=r"'half'.*delivery"):
             solve(problem, time_limit_s=0.2)
 
     def test_duplicate_job_ids_are_rejected(self) -> None:

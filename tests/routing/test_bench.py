@@ -1,0 +1,75 @@
+"""Benchmark readers and the CLI, on real instances at short time limits."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from routing.bench import load_bks, main
+from routing.errors import InstanceFormatError
+from routing.instances import read_instance, to_network
+from routing.validate import check_routes, total_distance
+
+
+class TestReaders:
+    def test_solomon_file_gives_depot_and_customers(self, instances: Path) -> None:
+        inst = read_instance(instances / "solomon" / "R101.txt")
+        assert (inst.name, inst.vehicles, inst.capacity, inst.size) == ("R101", 25, 200, 101)
+        assert inst.pairs == ()
+
+    def test_li_lim_file_gives_pairs(self, instances: Path) -> None:
+        inst = read_instance(instances / "lilim" / "100" / "lc101.txt")
+        assert inst.vehicles == 25
+        assert len(inst.pairs) * 2 == inst.size - 1
+        assert all(inst.demand[p] > 0 > inst.demand[d] for p, d in inst.pairs)
+
+    def test_garbage_file_is_rejected(self, tmp_path: Path) -> None:
+        path = tmp_path / "bad.txt"
+        path.write_text("hello\nworld\n")
+        with pytest.raises(InstanceFormatError):
+            read_instance(path)
+
+    def test_integer_travel_is_never_shorter_than_real(self, instances: Path) -> None:
+        inst = read_instance(instances / "solomon" / "RC101.txt")
+        scaled, exact = to_network(inst), to_network(inst, exact=True)
+        assert (scaled.travel[0] >= exact.travel[0] * 1000 - 1e-6).all()
+
+
+def run_cli(*args: str) -> list[dict[str, object]]:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(list(args)) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+class TestBenchCli:
+    @pytest.mark.parametrize(
+        ("family", "name"), [("solomon", "R101.txt"), ("lilim/100", "lr101.txt")]
+    )
+    def test_prints_feasible_routes_that_pass_the_validator(
+        self, instances: Path, family: str, name: str
+    ) -> None:
+        path = instances / family / name
+        (result,) = run_cli(
+            str(path), "--time-limit", "1.5", "--json", "--bks", str(instances / "bks.csv")
+        )
+        assert result["feasible"] is True
+        assert result["instance"] == path.stem
+        routes = [tuple(r) for r in result["routes"]]  # type: ignore[attr-defined]
+        inst = read_instance(path)
+        assert len(routes) == result["vehicles"]
+        assert len(routes) <= inst.vehicles
+        exact = to_network(inst, exact=True)
+        padded = routes + [()] * (inst.vehicles - len(routes))
+        assert check_routes(exact, padded) == []
+        assert sorted(n for r in routes for n in r) == list(range(1, inst.size))
+        assert result["distance"] == pytest.approx(total_distance(exact, padded), abs=1e-3)
+        assert isinstance(result["gap_pct"], float)
+
+    def test_best_known_takes_the_smallest_real_distance(self, instances: Path) -> None:
+        bks = load_bks(instances / "bks.csv")
+        assert bks["r101"] == pytest.approx(1642.88)
