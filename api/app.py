@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.endpoints import auth, health
+from api.body_limit import BodyLimit
+from api.endpoints import auth, health, order_imports, orders
 from api.errors import install_error_handlers
 from dispatch.settings import get_settings
 
@@ -22,4 +23,11 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(order_imports.router)  # before /{id} paths of the same prefix
+    app.include_router(orders.router)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=lambda: get_settings().max_upload_bytes,
+        path_prefixes=["/v1/orders"],
+    )
     return app

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dispatch.errors import DispatchError, FieldError, ValidationFailed
+import dispatch.validation
+from dispatch.errors import DispatchError, ValidationFailed
 
 
 class FieldErrorBody(BaseModel):
@@ -42,18 +43,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _path(loc: tuple[int | str, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
-    return ".".join(parts) or "body"
-
-
 def validation_failed(exc: RequestValidationError) -> ValidationFailed:
-    fields = [
-        FieldError(_path(tuple(err["loc"])), str(err["msg"]).removeprefix("Value error, "))
-        for err in exc.errors()
-    ]
-    summary = "; ".join(f"{f.path}: {f.message}" for f in fields[:5])
-    return ValidationFailed(f"the request is not valid: {summary}", fields=fields)
+    # The same paths and clerk-readable messages as the bulk and CSV intake give per row.
+    return dispatch.validation.validation_failed(exc.errors())
 
 
 def install_error_handlers(app: FastAPI) -> None:

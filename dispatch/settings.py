@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(default=2_000_000, ge=10_000)
     photo_max_bytes: int = Field(default=600_000, ge=10_000)
+    # Limits of one order when no shipper is registered yet (else the largest vehicle's).
+    order_max_weight_kg: float = Field(default=50.0, gt=0)
+    order_max_parcels: int = Field(default=50, ge=1)
 
     @field_validator("database_url")
     @classmethod

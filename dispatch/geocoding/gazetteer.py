@@ -31,6 +31,7 @@ class Place:
 class Gazetteer:
     districts: dict[str, Place] = field(default_factory=dict)
     wards: dict[str, list[Place]] = field(default_factory=dict)  # a name may repeat
+    _sorted: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -46,8 +47,10 @@ class Gazetteer:
 
     def names(self, kind: Kind) -> list[str]:
         """Folded names of one kind, longest first (so "thanh xuan bac" beats "thanh xuan")."""
-        keys = self.districts if kind == "district" else self.wards
-        return sorted(keys, key=len, reverse=True)
+        if kind not in self._sorted:
+            keys = self.districts if kind == "district" else self.wards
+            self._sorted[kind] = sorted(keys, key=len, reverse=True)
+        return self._sorted[kind]
 
 
 @lru_cache(maxsize=1)
