@@ -1,0 +1,68 @@
+"""Helpers for the planning tests: a cleared shipper, a recording job runner, a whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dispatch import jobs
+from dispatch.enums import PlanningTrigger
+from dispatch.planning.execute import prepare_run
+from dispatch.planning.models import PlanningRun
+from dispatch.planning.problem import PlanInput, solve_plan
+from dispatch.planning.runs import create_run
+from dispatch.planning.writer import apply_plan
+from dispatch.shippers.models import Shipper
+from routing import Solution
+from tests.factories import make_declaration, make_shipper
+
+MIDNIGHT = time(0, 0)
+
+
+class RecordingRunner:
+    """Stands in for the broker: keeps what it was asked to send, runs nothing."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+
+    def submit(self, task_name: str, kwargs: dict[str, Any]) -> None:
+        self.sent.append((task_name, kwargs))
+
+
+@contextmanager
+def recording_runner() -> Iterator[RecordingRunner]:
+    runner = RecordingRunner()
+    previous = jobs.install_runner(runner)
+    try:
+        yield runner
+    finally:
+        jobs.install_runner(previous)
+
+
+def make_cleared_shipper(session: Session, **overrides: Any) -> Shipper:
+    """On duty, declared healthy today, working around the clock (so no test depends on
+    the hour it runs at: a shift from midnight to midnight is a whole day)."""
+    overrides.setdefault("lat", 21.0285)
+    overrides.setdefault("lon", 105.8542)
+    shipper = make_shipper(session, **overrides)
+    shipper.shift_start = shipper.shift_end = MIDNIGHT
+    make_declaration(session, shipper)
+    session.flush()
+    return shipper
+
+
+def plan_in_session(
+    session: Session, *, time_limit_s: float = 0.2
+) -> tuple[PlanningRun, PlanInput, Solution, dict[str, Any] | None]:
+    """A whole run inside the test's transaction: create, prepare, solve, write."""
+    run = create_run(session, trigger=PlanningTrigger.DISPATCHER)
+    plan = prepare_run(session, run_id=run.id)
+    assert plan is not None
+    solution = solve_plan(plan, time_limit_s=time_limit_s, jobs_per_zone=400)
+    figures = apply_plan(session, plan=plan, solution=solution, solver_s=0.5)
+    session.refresh(run)
+    return run, plan, solution, figures
