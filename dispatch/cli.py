@@ -67,7 +67,8 @@ def beat(celery_args: Sequence[str]) -> None:
 
 
 def _celery(args: list[str]) -> None:
-    from celery.bin.celery import main as celery_main
+    """Replace this process with Celery's own command (``dispatch`` never imports Celery)."""
+    import os
 
     from dispatch.settings import get_settings
 
@@ -75,8 +76,8 @@ def _celery(args: list[str]) -> None:
         raise click.ClickException(
             "DISPATCH_BROKER_URL is not set: embedded mode runs tasks inside `dispatch serve`"
         )
-    sys.argv = ["celery", "-A", "workers.app", *args]
-    celery_main()
+    argv = [sys.executable, "-m", "celery", "-A", "workers.app", *args]
+    os.execv(sys.executable, argv)
 
 
 @cli.command()

@@ -1,0 +1,1 @@
+"""Celery tasks: ids in, one service call, retries only for transient errors."""
