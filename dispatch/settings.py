@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     solver_time_limit_s: int = Field(default=15, ge=1, le=3600)
     zone_size_threshold: int = Field(default=400, ge=10)
     claim_lease_s: int = Field(default=600, ge=30)
+    # Embedded mode only: `dispatch serve` runs the jobs and the periodic planner in-process.
+    embedded_scheduler: bool = True
     geocoder: Literal["offline", "nominatim"] = "offline"
     nominatim_user_agent: str = "shipper-dispatch"
     health_questions: Annotated[list[str], NoDecode] = Field(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 os.environ.setdefault("DISPATCH_ENVIRONMENT", "test")
 os.environ.setdefault("DISPATCH_SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+# The app's lifespan must not start background planning against a test's database.
+os.environ.setdefault("DISPATCH_EMBEDDED_SCHEDULER", "false")
 
 import pytest
 from fastapi import FastAPI
