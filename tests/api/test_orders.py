@@ -19,7 +19,9 @@ from tests.payloads import iso, order_body, without_coordinates
 
 @pytest.fixture
 def key(session: Session) -> str:
-    return make_api_key(session)
+    plaintext = make_api_key(session)
+    session.commit()  # a savepoint: a request that fails must not roll the key back
+    return plaintext
 
 
 def post(client: TestClient, key: str, body: Any, **headers: str) -> Any:
