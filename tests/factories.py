@@ -165,3 +165,28 @@ def make_route(
         transition(session, order, OrderStatus.ASSIGNED, actor=SYSTEM, reason="test_route")
     session.flush()
     return route
+
+
+def make_planned_route(
+    session: Session,
+    shipper: Shipper,
+    orders: list[Order],
+    *,
+    now: datetime,
+    locked: bool = False,
+) -> Route:
+    """A route serving ``orders`` in turn (each pickup, then its delivery), with the ETAs
+    routing's own schedule gives from ``now``, so routing's validator accepts it when the
+    orders fit; the orders become assigned through the state machine."""
+    from dispatch.rebalancing.plan import build_plan, write_schedule
+
+    route = Route(shipper=shipper, locked=locked, distance_m=0)
+    session.add(route)
+    session.flush()
+    plan = build_plan(session, route, now=now, extra=orders)
+    kinds = (StopKind.PICKUP, StopKind.DELIVERY)
+    write_schedule(session, plan, [plan.node_of[(o.id, k)] for o in orders for k in kinds])
+    for order in orders:
+        transition(session, order, OrderStatus.ASSIGNED, actor=SYSTEM, reason="planned")
+    session.flush()
+    return route
