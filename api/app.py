@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.body_limit import BodyLimit
-from api.endpoints import auth, health, order_imports, orders
+from api.embedded import lifespan
+from api.endpoints import auth, health, order_imports, orders, plans
 from api.errors import install_error_handlers
 from dispatch.settings import get_settings
 
@@ -13,6 +14,7 @@ from dispatch.settings import get_settings
 def create_app() -> FastAPI:
     get_settings()  # fail at start-up, naming the variable, if a setting is bad
     app = FastAPI(
+        lifespan=lifespan,
         title="Shipper Dispatch",
         version="0.1.0",
         description=(
@@ -25,6 +27,7 @@ def create_app() -> FastAPI:
     app.include_router(auth.router)
     app.include_router(order_imports.router)  # before /{id} paths of the same prefix
     app.include_router(orders.router)
+    app.include_router(plans.router)
     app.add_middleware(
         BodyLimit,
         max_bytes=lambda: get_settings().max_upload_bytes,

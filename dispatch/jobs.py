@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 __all__ = [
     "InProcessRunner",
+    "PeriodicScheduler",
     "Runner",
     "current_runner",
     "enqueue_after_commit",
@@ -179,3 +181,30 @@ class InProcessRunner:
             fn(**kwargs)
         except Exception:
             logger.exception("job %s%r failed", task_name, kwargs)
+
+
+class PeriodicScheduler:
+    """Embedded mode's beat: submits each (task name, kwargs, every_s) job at start, then
+    every ``every_s`` seconds, through ``submit`` (so a send failure is only logged)."""
+
+    def __init__(self, entries: list[tuple[str, dict[str, Any], float]]) -> None:
+        self._entries = entries
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="dispatch-beat", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout_s)
+
+    def _loop(self) -> None:
+        due = [0.0] * len(self._entries)
+        while not self._stop.is_set():
+            now = time.monotonic()
+            for i, (task_name, kwargs, every_s) in enumerate(self._entries):
+                if now >= due[i]:
+                    submit(task_name, kwargs)
+                    due[i] = now + every_s
+            self._stop.wait(max(0.1, min(due) - time.monotonic()))
