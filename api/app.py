@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from api.body_limit import BodyLimit
 from api.embedded import lifespan
-from api.endpoints import auth, health, order_imports, orders, plans
+from api.endpoints import auth, health, order_imports, orders, plans, sales_points
 from api.errors import install_error_handlers
 from dispatch.settings import get_settings
 
@@ -27,6 +27,7 @@ def create_app() -> FastAPI:
     app.include_router(auth.router)
     app.include_router(order_imports.router)  # before /{id} paths of the same prefix
     app.include_router(orders.router)
+    app.include_router(sales_points.router)
     app.include_router(plans.router)
     app.add_middleware(
         BodyLimit,

@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 from dispatch.enums import SalesPointKind
 from dispatch.errors import ValidationFailed
 from dispatch.geo import check_in_service_area
+from dispatch.geocoding.base import Geocoder
+from dispatch.geocoding.service import locate_address
 from dispatch.phones import normalise_vn_phone
 from dispatch.salespoints.models import SalesPoint
 
@@ -25,17 +27,22 @@ def create_sales_point(
     products: str | None = None,
     contact_name: str | None = None,
     contact_phone: str | None = None,
+    geocoder: Geocoder | None = None,
 ) -> SalesPoint:
-    """Validate and add a sales point; coordinates must lie in the service area."""
+    """Validate and add a sales point; without coordinates its address is geocoded."""
     if not name.strip():
         raise ValidationFailed.at("name", "a sales point needs a name")
     if not address.strip():
         raise ValidationFailed.at("address", "a sales point needs an address")
     if ocop_stars is not None and not 3 <= ocop_stars <= 5:
         raise ValidationFailed.at("ocop_stars", "OCOP ratings run from 3 to 5 stars")
+    if (lat is None) != (lon is None):
+        raise ValidationFailed.at(
+            "lat" if lat is None else "lon", "give both lat and lon, or neither"
+        )
     if lat is None or lon is None:
-        # TODO(intake): resolve the address with the geocoder instead of refusing.
-        raise ValidationFailed.at("lat", "give the sales point's coordinates (lat and lon)")
+        found = locate_address(session, address, geocoder=geocoder, path="address")
+        lat, lon, district = found.lat, found.lon, district or found.district
     check_in_service_area(lat, lon)
     phone = None
     if contact_phone:
