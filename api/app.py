@@ -6,7 +6,19 @@ from fastapi import FastAPI
 
 from api.body_limit import BodyLimit
 from api.embedded import lifespan
-from api.endpoints import auth, health, order_imports, orders, plans, sales_points
+from api.endpoints import (
+    auth,
+    health,
+    health_declarations,
+    me,
+    order_imports,
+    orders,
+    plans,
+    proofs,
+    sales_points,
+    shipper_actions,
+    sign_in_links,
+)
 from api.errors import install_error_handlers
 from dispatch.settings import get_settings
 
@@ -29,6 +41,11 @@ def create_app() -> FastAPI:
     app.include_router(orders.router)
     app.include_router(sales_points.router)
     app.include_router(plans.router)
+    app.include_router(me.router)
+    app.include_router(shipper_actions.router)
+    app.include_router(proofs.router)
+    app.include_router(sign_in_links.router)
+    app.include_router(health_declarations.router)
     app.add_middleware(
         BodyLimit,
         max_bytes=lambda: get_settings().max_upload_bytes,
