@@ -12,20 +12,32 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from routing.core import Route
 from routing.instances import Instance, read_instance, to_network
 from routing.model import solve_network
 from routing.search import SearchOptions
+from routing.sectors import sector_groups, share_fleet, sub_instance
 from routing.validate import check_routes, total_distance
 
 __all__ = ["BenchResult", "load_bks", "main", "solve_instance"]
 
 BKS_CONVENTIONS = ("distance_only_real", "hierarchical_real")
+SECTOR_THRESHOLD = 300
+"""Customers above which an instance is solved by sectors (measured in docs/routing.md)."""
+SECTOR_CUSTOMERS = 200
+"""Customers per sector: where the local search still improves quickly."""
+
+
+def _build_estimate(inst: Instance) -> float:
+    """Seconds kept for building models and checking, growing with the matrix size."""
+    return 0.3 + 1.5e-6 * inst.size**2
 
 
 @dataclass(frozen=True)
@@ -54,23 +66,58 @@ class BenchResult:
         return out
 
 
+def _solve_whole(
+    inst: Instance, search_s: float, options: SearchOptions
+) -> tuple[list[Route], list[int]]:
+    """Routes used (file numbering) and customers left out."""
+    result = solve_network(to_network(inst), replace(options, time_limit_s=search_s))
+    return [r for r in result.routes if r], list(result.dropped)
+
+
+def _solve_sectors(
+    inst: Instance, search_s: float, options: SearchOptions
+) -> tuple[list[Route], list[int]]:
+    """Sectors solved one after the other, then whatever they left out on the spare
+    vehicles (the border repair of the bench)."""
+    groups = sector_groups(inst, math.ceil((inst.size - 1) / SECTOR_CUSTOMERS))
+    share = search_s * 0.9 / len(groups)
+    routes: list[Route] = []
+    dropped: list[int] = []
+    for nodes, fleet in zip(groups, share_fleet(inst, groups), strict=True):
+        keep = (0, *nodes)
+        part, left = _solve_whole(sub_instance(inst, nodes, fleet), share, options)
+        routes += [tuple(keep[n] for n in r) for r in part]
+        dropped += [keep[n] for n in left]
+    spare = inst.vehicles - len(routes)
+    if dropped and spare > 0:
+        keep = (0, *sorted(dropped))
+        part, left = _solve_whole(sub_instance(inst, keep[1:], spare), search_s * 0.1, options)
+        routes += [tuple(keep[n] for n in r) for r in part]
+        dropped = [keep[n] for n in left]
+    return routes, dropped
+
+
 def solve_instance(
     inst: Instance, time_limit_s: float, options: SearchOptions | None = None
 ) -> BenchResult:
-    """Solve one instance within about `time_limit_s` seconds (model building included)."""
+    """Solve one instance within about `time_limit_s` seconds (model building included).
+
+    Instances above `SECTOR_THRESHOLD` customers are solved by sectors (`routing.sectors`).
+    """
     started = time.perf_counter()
-    net = to_network(inst)
-    build_s = time.perf_counter() - started
-    # The model is built inside solve_network too; keep a margin for it and the checks.
-    search_s = max(0.5, time_limit_s - 2 * build_s - 0.3)
-    opts = replace(options or SearchOptions(), time_limit_s=search_s)
-    result = solve_network(net, opts)
+    opts = options or SearchOptions()
+    build_s = _build_estimate(inst)
+    search_s = max(0.5, time_limit_s - build_s)
+    if inst.size - 1 > SECTOR_THRESHOLD:
+        found, dropped = _solve_sectors(inst, search_s, opts)
+    else:
+        found, dropped = _solve_whole(inst, search_s, opts)
     exact = to_network(inst, exact=True)
-    routes = tuple(r for r in result.routes if r)
+    routes = tuple(found)
     violations = tuple(check_routes(exact, routes))
     if violations:
         routes = ()
-    feasible = not violations and not result.dropped and result.found
+    feasible = not violations and not dropped
     return BenchResult(
         instance=inst.name,
         vehicles=len(routes),

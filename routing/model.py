@@ -174,15 +174,18 @@ def solve_network(
     if not net.visits:
         return ModelResult(tuple(() for _ in net.starts), (), 0, found=True)
     model = build_model(net, options)
-    params = search_parameters(options, net.num_nodes)
     routing = model.routing
-    start = None
     if initial is not None:
+        params = search_parameters(options.for_warm_start(), net.num_nodes)
         routing.CloseModelWithParameters(params)
         indices = [[model.manager.NodeToIndex(n) for n in r] for r in initial]
         start = routing.ReadAssignmentFromRoutes(indices, True)
-    if start is not None:
-        solution = routing.SolveFromAssignmentWithParameters(start, params)
-    else:
-        solution = routing.SolveWithParameters(params)
-    return _extract(model, net, solution)
+        if start is None:
+            # The old plan no longer fits the model (e.g. a locked stop moved): start over.
+            return _extract(model, net, routing.SolveWithParameters(params))
+        return _extract(model, net, routing.SolveFromAssignmentWithParameters(start, params))
+    params = search_parameters(options, net.num_nodes)
+    if options.iterated:
+        # SolveWithParameters ignores use_iterated_local_search in this version.
+        return _extract(model, net, routing.SolveWithIteratedLocalSearch(params))
+    return _extract(model, net, routing.SolveWithParameters(params))

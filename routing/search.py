@@ -7,11 +7,18 @@ heuristics place each visit where its window still fits, so they are the default
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_parameters_pb2
+from ortools.constraint_solver import (
+    pywrapcp,
+    routing_enums_pb2,
+    routing_ils_pb2,
+    routing_parameters_pb2,
+)
 
-__all__ = ["SearchOptions", "search_parameters"]
+__all__ = ["ITERATED_LOCAL_SEARCH", "SearchOptions", "search_parameters"]
+
+ITERATED_LOCAL_SEARCH = "ITERATED_LOCAL_SEARCH"
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy.Value
 _META = routing_enums_pb2.LocalSearchMetaheuristic.Value
@@ -22,20 +29,55 @@ class SearchOptions:
     """How hard and how to search.
 
     `first_solution` and `metaheuristic` are OR-Tools enum names
-    (`routing_enums_pb2.FirstSolutionStrategy` / `LocalSearchMetaheuristic`).
+    (`routing_enums_pb2.FirstSolutionStrategy` / `LocalSearchMetaheuristic`), or
+    `ITERATED_LOCAL_SEARCH` for OR-Tools' ruin-and-recreate search (SISR ruin, greedy
+    local search, simulated-annealing acceptance), which measured best here.
     `neighbors_ratio` < 1 restricts local-search operators to each node's nearest
     neighbours, which large instances need to make progress within their time limit.
     """
 
     time_limit_s: float = 10.0
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    metaheuristic: str = ITERATED_LOCAL_SEARCH
     gls_lambda: float = 0.1
     neighbors_ratio: float = 1.0
     min_neighbors: int = 40
-    insertion_neighbors: int = 10_000
+    insertion_neighbors: int = 30
+    """Nearest visits considered by cheapest insertion (measured: 20-40 is as good as all
+    and several times faster on planning-sized problems)."""
+    sisr_max_string: int = 15
+    sisr_avg_removed: int = 15
     balance_coefficient: int = 0
     log_search: bool = False
+
+    @property
+    def iterated(self) -> bool:
+        return self.metaheuristic == ITERATED_LOCAL_SEARCH
+
+    def for_warm_start(self) -> SearchOptions:
+        """OR-Tools runs its iterated search only from its own first solution; a warm
+        start continues with guided local search instead."""
+        if not self.iterated:
+            return self
+        return replace(self, metaheuristic="GUIDED_LOCAL_SEARCH")
+
+
+def _iterated(
+    params: routing_parameters_pb2.RoutingSearchParameters, options: SearchOptions
+) -> None:
+    """Ruin and recreate: remove strings of nearby visits (SISR), reinsert them cheaply,
+    descend greedily, accept worse solutions by simulated annealing. The perturbations
+    escape the deep local optima that tight windows create, where GLS stalls."""
+    params.use_iterated_local_search = True
+    params.local_search_metaheuristic = _META.Value("GREEDY_DESCENT")
+    ils = params.iterated_local_search_parameters
+    ruin = ils.ruin_recreate_parameters.ruin_strategies.add()
+    ruin.sisr.max_removed_sequence_size = options.sisr_max_string
+    ruin.sisr.avg_num_removed_visits = options.sisr_avg_removed
+    ruin.sisr.bypass_factor = 0.01
+    annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
+    annealing.cooling_schedule_strategy = routing_ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
+    annealing.automatic_temperatures = True
 
 
 def _neighbors(options: SearchOptions, num_nodes: int) -> tuple[float, int]:
@@ -52,7 +94,10 @@ def search_parameters(
 ) -> routing_parameters_pb2.RoutingSearchParameters:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = _FIRST.Value(options.first_solution)
-    params.local_search_metaheuristic = _META.Value(options.metaheuristic)
+    if options.iterated:
+        _iterated(params, options)
+    else:
+        params.local_search_metaheuristic = _META.Value(options.metaheuristic)
     params.guided_local_search_lambda_coefficient = options.gls_lambda
     ratio, minimum = _neighbors(options, num_nodes)
     params.ls_operator_neighbors_ratio = ratio
