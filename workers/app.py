@@ -23,6 +23,7 @@ from typing import Any
 from celery import Celery
 from kombu import Queue
 
+import dispatch.models  # noqa: F401 - every mapper, so relationships resolve in the worker
 from dispatch import jobs
 from dispatch.planning.triggers import periodic_jobs
 from dispatch.settings import Settings, get_settings

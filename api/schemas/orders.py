@@ -118,6 +118,10 @@ class OrderRead(BaseModel):
     handoff: Handoff
     tracking_url: str
     handoff_code: str | None = Field(description="Shown to the sales point that sent the order")
+    unassigned_reason: str | None = Field(
+        default=None, description="Why the last planning run left this pending order out"
+    )
+    unassigned_detail: str | None = None
     created_at: datetime
     updated_at: datetime
     events: list[OrderEventRead] | None = Field(
@@ -157,6 +161,8 @@ class OrderRead(BaseModel):
             ),
             tracking_url=tracking_url(order),
             handoff_code=order.handoff_code if owner else None,
+            unassigned_reason=order.unassigned_reason,
+            unassigned_detail=order.unassigned_detail,
             created_at=to_local(order.created_at),
             updated_at=to_local(order.updated_at),
             events=[OrderEventRead.of(e) for e in order.events] if with_events else None,

@@ -105,7 +105,8 @@ def run_planning(
             if plan.versions
             else Solution()
         )
-        return _write(factory, plan, solution, time.perf_counter() - started)
+        solver_s = time.perf_counter() - started
+        return _write(factory, plan, solution, solver_s, validated=bool(plan.versions))
 
 
 def finish_zoned_run(
@@ -121,7 +122,7 @@ def finish_zoned_run(
     with _failing_run(plan.run_id, factory, final_attempt):
         solution = merge_zones(plan, parts)
         solver_s = sum(float(p.get("stats", {}).get("wall_s", 0.0)) for p in parts)
-        return _write(factory, plan, solution, solver_s, zones=len(parts))
+        return _write(factory, plan, solution, solver_s, zones=len(parts), validated=True)
 
 
 def _zones(plan: PlanInput) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ from routing import (
     Vehicle,
     solve,
     solve_zoned,
+    validate,
 )
 from routing import StopKind as RoutingStopKind
 from routing.zones import merge, split
@@ -40,8 +41,10 @@ __all__ = [
     "DELIVERY_SERVICE_S",
     "PICKUP_SERVICE_S",
     "WINDOW_PASSED",
+    "InvalidPlan",
     "PlanInput",
     "build_plan_input",
+    "check_solution",
     "job_id",
     "merge_zones",
     "order_id_of",
@@ -237,11 +240,26 @@ def _centre_of(work: ShipperWork) -> Location:
     return Location(21.0285, 105.8542)
 
 
+class InvalidPlan(RuntimeError):
+    """The engine answered a plan its own validator rejects: never shown to a shipper."""
+
+
+def check_solution(problem: Problem, solution: Solution) -> None:
+    """Raise ``InvalidPlan`` unless routing's validator accepts ``solution``."""
+    violations = validate(problem, solution)
+    if violations:
+        shown = "; ".join(violations[:5])
+        raise InvalidPlan(f"{len(violations)} rule(s) broken by the plan: {shown}")
+
+
 def solve_plan(plan: PlanInput, *, time_limit_s: float, jobs_per_zone: int) -> Solution:
-    """Solve in this process: whole, or zone by zone when the batch is large."""
+    """Solve in this process (whole, or zone by zone when the batch is large), validated."""
     if len(plan.problem.jobs) > jobs_per_zone:
-        return solve_zoned(plan.problem, time_limit_s=time_limit_s, jobs_per_zone=jobs_per_zone)
-    return solve(plan.problem, time_limit_s=time_limit_s)
+        solution = solve_zoned(plan.problem, time_limit_s=time_limit_s, jobs_per_zone=jobs_per_zone)
+    else:
+        solution = solve(plan.problem, time_limit_s=time_limit_s)
+    check_solution(plan.problem, solution)
+    return solution
 
 
 def split_zones(plan: PlanInput, *, jobs_per_zone: int) -> list[dict[str, Any]]:
@@ -250,10 +268,16 @@ def split_zones(plan: PlanInput, *, jobs_per_zone: int) -> list[dict[str, Any]]:
 
 
 def solve_zone(problem: dict[str, Any], *, time_limit_s: float) -> dict[str, Any]:
-    """Solve one zone's problem dict; the solution as a dict (what a task returns)."""
-    return solve(Problem.from_dict(problem), time_limit_s=time_limit_s).to_dict()
+    """Solve and validate one zone's problem dict; the solution as a dict (a task's answer).
+
+    Zones share no vehicle, so valid zones make a valid merged plan.
+    """
+    zone = Problem.from_dict(problem)
+    solution = solve(zone, time_limit_s=time_limit_s)
+    check_solution(zone, solution)
+    return solution.to_dict()
 
 
 def merge_zones(plan: PlanInput, parts: Sequence[dict[str, Any]]) -> Solution:
-    """One solution from the zones' solution dicts."""
+    """One solution from the zones' (validated) solution dicts."""
     return merge(plan.problem, [Solution.from_dict(p) for p in parts])

@@ -1,0 +1,1 @@
+"""Tests with real Celery worker processes against Redis."""
