@@ -222,7 +222,7 @@ class TestBadInput:
                 SalesPoint,
                 ["lat, lon", "outside the service area"],
             ),
-            (SALES_POINT, SalesPoint, ["lat", "coordinates"]),
+            ([*SALES_POINT, "--lat", "21.03"], SalesPoint, ["lon:", "both lat and lon"]),
             ([*SHIPPER, *"--phone 12345 --pin 1234".split()], Shipper, ["phone:", "Vietnamese"]),
             ([*SHIPPER, *"--phone 0977000111 --pin 12".split()], Shipper, ["pin:", "4 to 8"]),
             ([*USER, *"--password short --role admin".split()], User, ["password:"]),
