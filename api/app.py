@@ -18,6 +18,7 @@ from api.endpoints import (
     sales_points,
     shipper_actions,
     sign_in_links,
+    webhooks,
 )
 from api.errors import install_error_handlers
 from dispatch.settings import get_settings
@@ -40,6 +41,7 @@ def create_app() -> FastAPI:
     app.include_router(order_imports.router)  # before /{id} paths of the same prefix
     app.include_router(orders.router)
     app.include_router(sales_points.router)
+    app.include_router(webhooks.router)
     app.include_router(plans.router)
     app.include_router(me.router)
     app.include_router(shipper_actions.router)

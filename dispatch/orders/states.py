@@ -20,6 +20,7 @@ from dispatch.actors import Actor
 from dispatch.enums import OrderStatus
 from dispatch.errors import IllegalTransition
 from dispatch.orders.models import Order, OrderEvent
+from dispatch.webhooks.service import on_status_changed
 
 P, A, U, D, F, C = (
     OrderStatus.PENDING,
@@ -69,7 +70,7 @@ def transition(
             details={"status": current.value, "requested": target.value},
         )
     order.status = target
-    return record_event(
+    event = record_event(
         session,
         order,
         kind="status_changed",
@@ -82,6 +83,8 @@ def transition(
         lon=lon,
         data=data,
     )
+    on_status_changed(session, order, event)  # queues the sales point's webhooks
+    return event
 
 
 def record_event(

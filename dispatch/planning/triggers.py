@@ -57,10 +57,17 @@ class PeriodicJob:
 
 
 def periodic_jobs() -> list[PeriodicJob]:
-    """A planning run every ``planning_interval_min`` minutes for each service zone."""
+    """A planning run every ``planning_interval_min`` minutes for each service zone, and the
+    webhook sweep that retries failed deliveries."""
+    from dispatch.webhooks.jobs import SWEEP, SWEEP_EVERY_S
+
     every = get_settings().planning_interval_min * 60.0
     return [
-        PeriodicJob(f"plan-{zone}", SCHEDULED_JOB, {"zone": zone}, every) for zone in zone_names()
+        *(
+            PeriodicJob(f"plan-{zone}", SCHEDULED_JOB, {"zone": zone}, every)
+            for zone in zone_names()
+        ),
+        PeriodicJob("webhooks-sweep", SWEEP, {}, SWEEP_EVERY_S),
     ]
 
 
