@@ -125,6 +125,7 @@ def live_env(database_url: str, broker_url: str | None, **settings: str) -> dict
         DISPATCH_ENVIRONMENT="test",
         DISPATCH_EMBEDDED_SCHEDULER="true",
         PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),  # this checkout's code, whatever the venv's install points at
     )
     env.pop("DISPATCH_BROKER_URL", None)
     if broker_url is not None:
