@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch.actors import Actor
@@ -70,12 +71,23 @@ def create_order(
         geocoder=geocoder,
         now=now or utcnow(),
     )
-    if data.external_ref is not None:
-        existing = find_by_external_ref(session, sales_point_id, [data.external_ref])
-        if data.external_ref in existing:
-            raise DuplicateOrder(data.external_ref, existing[data.external_ref])
+    ref = data.external_ref
+    if ref is not None:
+        existing = find_by_external_ref(session, sales_point_id, [ref])
+        if ref in existing:
+            raise DuplicateOrder(ref, existing[ref])
     order = Order(**values)
-    session.add(order)
+    try:
+        # A savepoint, so that losing a race for the same external_ref leaves the
+        # transaction usable to look up the winner's id.
+        with session.begin_nested():
+            session.add(order)
+            session.flush()
+    except IntegrityError:
+        existing = find_by_external_ref(session, sales_point_id, [ref]) if ref else {}
+        if ref is None or ref not in existing:
+            raise
+        raise DuplicateOrder(ref, existing[ref]) from None
     record_event(session, order, kind="created", actor=Actor(ActorKind.SALES_POINT, sales_point_id))
     session.flush()
     return order

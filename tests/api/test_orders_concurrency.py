@@ -1,0 +1,102 @@
+"""Concurrent submissions against a real server and a committed PostgreSQL database.
+
+The rolled-back ``session`` fixture cannot show what concurrent transactions do, so these
+tests start ``dispatch serve`` on a fresh database and fire requests from real threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from dispatch.db import make_engine, session_scope
+from dispatch.orders.models import Order
+from tests.databases import migrated_database
+from tests.factories import make_api_key
+from tests.live import api_server, live_env
+from tests.payloads import order_body
+
+pytestmark = pytest.mark.slow
+THREADS = 12
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+    """(base URL, API key, database URL) of a server on its own PostgreSQL database."""
+    directory = tmp_path_factory.mktemp("live-intake")
+    with migrated_database("postgresql", directory) as url:
+        engine = make_engine(url)
+        with session_scope(sessionmaker(bind=engine)) as session:
+            key = make_api_key(session)
+        env = live_env(url, None, embedded_scheduler="false")
+        with api_server(env, directory / "server.log") as base:
+            yield base, key, url
+        engine.dispose()
+
+
+def orders_in(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(Order)) or 0)
+    finally:
+        engine.dispose()
+
+
+def post_together(base: str, key: str, bodies: list[Any], keys: list[str]) -> list[httpx.Response]:
+    """POST every body at the same moment, one thread each."""
+    barrier = threading.Barrier(len(bodies))
+    answers: list[httpx.Response | None] = [None] * len(bodies)
+
+    def send(i: int) -> None:
+        headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": keys[i]}
+        with httpx.Client(base_url=base, timeout=30) as client:
+            barrier.wait()
+            answers[i] = client.post("/v1/orders", json=bodies[i], headers=headers)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [a for a in answers if a is not None]
+
+
+class TestConcurrentIdempotency:
+    def test_concurrent_requests_with_one_key_create_exactly_one_order(
+        self, live: tuple[str, str, str]
+    ) -> None:
+        base, key, url = live
+        before = orders_in(url)
+        body = order_body(external_ref=None)  # only the key can keep them apart
+
+        answers = post_together(base, key, [body] * THREADS, ["same-key"] * THREADS)
+
+        assert len(answers) == THREADS
+        assert {a.status_code for a in answers} <= {201, 409}
+        ids = {a.json()["id"] for a in answers if a.status_code == 201}
+        assert len(ids) == 1
+        assert orders_in(url) == before + 1
+
+    def test_concurrent_orders_with_one_external_ref_create_exactly_one(
+        self, live: tuple[str, str, str]
+    ) -> None:
+        base, key, url = live
+        before = orders_in(url)
+        bodies = [order_body(external_ref="RACE-1") for _ in range(THREADS)]
+
+        answers = post_together(base, key, bodies, [f"k-{i}" for i in range(THREADS)])
+
+        codes = sorted(a.status_code for a in answers)
+        assert codes == [201] + [409] * (THREADS - 1)
+        created = next(a.json()["id"] for a in answers if a.status_code == 201)
+        assert {a.json()["error"]["existing_id"] for a in answers if a.status_code == 409} == {
+            created
+        }
+        assert orders_in(url) == before + 1
