@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from api.body_limit import BodyLimit
 from api.embedded import lifespan
@@ -21,6 +23,8 @@ from api.endpoints import (
     webhooks,
 )
 from api.errors import install_error_handlers
+from api.pages import shipper as shipper_page
+from api.pages.templating import STATIC_DIR
 from dispatch.settings import get_settings
 
 
@@ -48,9 +52,12 @@ def create_app() -> FastAPI:
     app.include_router(proofs.router)
     app.include_router(sign_in_links.router)
     app.include_router(health_declarations.router)
+    app.include_router(shipper_page.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         BodyLimit,
         max_bytes=lambda: get_settings().max_upload_bytes,
         path_prefixes=["/v1/orders"],
     )
+    app.add_middleware(GZipMiddleware, minimum_size=500)  # pages on mobile data
     return app
