@@ -10,6 +10,8 @@ from api.body_limit import BodyLimit
 from api.embedded import lifespan
 from api.endpoints import (
     auth,
+    board,
+    delivery_routes,
     health,
     health_declarations,
     me,
@@ -17,8 +19,10 @@ from api.endpoints import (
     orders,
     plans,
     proofs,
+    reassign,
     sales_points,
     shipper_actions,
+    shippers,
     sign_in_links,
     webhooks,
 )
@@ -52,6 +56,11 @@ def create_app() -> FastAPI:
     app.include_router(proofs.router)
     app.include_router(sign_in_links.router)
     app.include_router(health_declarations.router)
+    # the dispatcher console's actions
+    app.include_router(board.router)
+    app.include_router(delivery_routes.router)
+    app.include_router(shippers.router)
+    app.include_router(reassign.router)
     app.include_router(shipper_page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +14,7 @@ from api.pages.sessions import check_csrf, read_session
 from dispatch.auth.api_keys import KEY_PREFIX, authenticate_key
 from dispatch.auth.principal import Principal, Role
 from dispatch.auth.tokens import read_token
+from dispatch.clock import utcnow
 from dispatch.db import get_sessionmaker
 from dispatch.errors import DispatchError, Forbidden, NotAuthenticated
 from dispatch.shippers.models import Shipper
@@ -99,3 +101,11 @@ StaffDep = Annotated[Principal, require(Role.DISPATCHER, Role.ADMIN)]
 AdminDep = Annotated[Principal, require(Role.ADMIN)]
 SalesPointDep = Annotated[Principal, require(Role.SALES_POINT)]
 ShipperDep = Annotated[Principal, require(Role.SHIPPER)]
+
+
+def current_time() -> datetime:
+    """The request's "now": one dependency, so that tests can pin the clock at the boundary."""
+    return utcnow()
+
+
+NowDep = Annotated[datetime, Depends(current_time)]

@@ -1,0 +1,1 @@
+"""The dispatcher console's read side: the board."""
