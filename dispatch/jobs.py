@@ -47,7 +47,7 @@ F = TypeVar("F", bound=Handler)
 
 # Modules whose import registers handlers; imported on first lookup so that this module
 # stays importable from the services that enqueue (no import cycle).
-HANDLER_MODULES = ("dispatch.planning.jobs", "dispatch.webhooks.jobs")
+HANDLER_MODULES = ("dispatch.planning.jobs", "dispatch.webhooks.jobs", "dispatch.rebalancing.jobs")
 
 _handlers: dict[str, Handler] = {}
 _runner: Runner | None = None

@@ -32,7 +32,7 @@ __all__ = ["DEFAULT_QUEUE", "PLANNING_QUEUE", "CeleryRunner", "celery_app", "cre
 
 PLANNING_QUEUE = "planning"
 DEFAULT_QUEUE = "default"
-TASK_MODULES = ["workers.tasks.planning", "workers.tasks.webhooks"]
+TASK_MODULES = ["workers.tasks.planning", "workers.tasks.webhooks", "workers.tasks.rebalancing"]
 
 
 def time_limits(solver_time_limit_s: int) -> tuple[int, int]:
