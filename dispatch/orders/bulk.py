@@ -22,6 +22,7 @@ from dispatch.geocoding.base import Geocoder
 from dispatch.orders.intake import Limits, find_by_external_ref, order_limits, order_values
 from dispatch.orders.models import Order, OrderEvent
 from dispatch.orders.schemas import OrderCreate
+from dispatch.planning.triggers import note_new_orders
 from dispatch.validation import field_errors
 
 MAX_ROWS = 1000
@@ -60,6 +61,8 @@ def create_orders(
             accepted.append((result, values))
     fresh, repeats = _drop_duplicates(session, sales_point_id, accepted)
     _insert_new(session, sales_point_id, fresh, now)
+    if fresh:
+        note_new_orders(session)  # a livestream's burst starts a planning run early
     for repeat, first in repeats:
         repeat.order_id = first.order_id
     return results

@@ -21,6 +21,7 @@ from dispatch.geocoding.service import locate_address
 from dispatch.orders.models import Order
 from dispatch.orders.schemas import OrderCreate
 from dispatch.orders.states import record_event
+from dispatch.planning.triggers import note_new_orders
 from dispatch.settings import get_settings
 from dispatch.shippers.models import Shipper
 
@@ -90,6 +91,7 @@ def create_order(
         raise DuplicateOrder(ref, existing[ref]) from None
     record_event(session, order, kind="created", actor=Actor(ActorKind.SALES_POINT, sales_point_id))
     session.flush()
+    note_new_orders(session)  # a livestream's burst starts a planning run early
     return order
 
 
