@@ -1,0 +1,268 @@
+"""Order intake throughput against PostgreSQL and running servers (not a test).
+
+    python bench/intake.py [--seconds 15] [--clients 16] [--workers 2] [--bulk-calls 6]
+
+Creates a fresh PostgreSQL database, starts ``dispatch serve`` and the bare-insert app
+(bench/bare_insert.py) with the same number of uvicorn workers, and measures in turn:
+
+- bare: POST of one row to the bare-insert endpoint (the yardstick);
+- single: POST /v1/orders (API key, validation, phone, window, limits, idempotency key,
+  order and event rows), with concurrent clients for a fixed time: req/s, p50, p99;
+- bulk: POST /v1/orders/bulk with 1,000 orders per call: orders per second.
+
+Prints a table and one JSON object. The clients run on the same machine as the servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dispatch.auth.api_keys import issue_key  # noqa: E402
+from dispatch.db import make_engine, session_scope  # noqa: E402
+from dispatch.migrate import upgrade  # noqa: E402
+from dispatch.salespoints.service import create_sales_point  # noqa: E402
+from dispatch.shippers.service import create_shipper  # noqa: E402
+
+ADMIN_URL = os.environ.get(
+    "DISPATCH_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BIN = Path(sys.executable).parent
+HANOI = datetime.now().astimezone()
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    name = f"dispatch_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(ADMIN_URL).set(drivername="postgresql+psycopg", database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed(url: str) -> str:
+    """Migrate, create the bare table, a sales point and a shipper; return an API key."""
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.begin() as connection:  # the table of bench/bare_insert.py
+        connection.exec_driver_sql(
+            "CREATE TABLE bench_rows (id serial PRIMARY KEY, body json NOT NULL,"
+            " created_at timestamptz NOT NULL)"
+        )
+    with session_scope(sessionmaker(bind=engine)) as session:
+        sales_point = create_sales_point(
+            session, name="Bench HTX", address="Gia Lâm, Hà Nội", lat=21.0245, lon=105.912
+        )
+        create_shipper(session, name="Bench Shipper", phone="0912000111", pin="1234")
+        key = issue_key(session, sales_point).plaintext
+    engine.dispose()
+    return key
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], health: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [*args, "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + health, timeout=1).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def order(n: int) -> dict[str, Any]:
+    start = (HANOI + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    return {
+        "external_ref": f"B-{uuid.uuid4().hex[:12]}-{n}",
+        "recipient": {
+            "name": "Trần Thị Lan",
+            "phone": f"09{12000000 + n % 8_000_000:08d}",
+            "address": f"{n % 200 + 1} Tràng Tiền, Hoàn Kiếm, Hà Nội",
+            "lat": 21.0245 + (n % 50) * 0.0004,
+            "lon": 105.8555 + (n % 37) * 0.0004,
+        },
+        "window": {"start": start.isoformat(), "end": (start + timedelta(hours=3)).isoformat()},
+        "parcels": 1,
+        "weight_kg": 2.5,
+        "items": [{"name": "Gạo ST25 túi 5kg", "quantity": 1, "ocop_code": "OCOP-HN-031"}],
+        "payment": {"method": "cod", "cod_amount_vnd": 185000},
+        "handoff": {"preference": "leave_at_gate", "note": "Để ở cổng"},
+    }
+
+
+async def hammer(
+    base: str,
+    path: str,
+    make: Callable[[int], tuple[Any, dict[str, str]]],
+    clients: int,
+    seconds: float,
+) -> dict[str, float]:
+    """``clients`` loops POSTing for ``seconds``; requests/s and latency percentiles."""
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(10**9))
+    stop_at = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+
+        async def loop() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop_at:
+                body, headers = make(next(counter))
+                started = time.perf_counter()
+                response = await client.post(path, json=body, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                errors += response.status_code >= 300
+
+        began = time.perf_counter()
+        await asyncio.gather(*(loop() for _ in range(clients)))
+        wall = time.perf_counter() - began
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "req_per_s": len(latencies) / wall,
+        "p50_ms": cuts[49] * 1000,
+        "p99_ms": cuts[98] * 1000,
+    }
+
+
+def bulk(base: str, key: str, calls: int) -> dict[str, float]:
+    headers = {"Authorization": f"Bearer {key}"}
+    created, took = 0, 0.0
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for call in range(calls):
+            body = {"orders": [order(call * 1000 + i) for i in range(1000)]}
+            started = time.perf_counter()
+            answer = client.post("/v1/orders/bulk", json=body, headers=headers).json()
+            took += time.perf_counter() - started
+            created += answer["created"]
+    return {"calls": calls, "orders": created, "seconds": took, "orders_per_s": created / took}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--bulk-calls", type=int, default=6)
+    args = parser.parse_args()
+    with fresh_database() as url:
+        key = seed(url)
+        env = {
+            **os.environ,
+            "DISPATCH_DATABASE_URL": url,
+            "DISPATCH_EMBEDDED_SCHEDULER": "false",
+            "DISPATCH_ENVIRONMENT": "test",
+            "PYTHONPATH": str(ROOT),
+        }
+        env.pop("DISPATCH_BROKER_URL", None)
+        workers = ["--workers", str(args.workers)]
+        uvicorn = [str(BIN / "uvicorn"), "bench.bare_insert:app", "--no-access-log", *workers]
+        with server(uvicorn, env, "/docs") as base:
+            bare = asyncio.run(
+                hammer(base, "/insert", lambda n: (order(n), {}), args.clients, args.seconds)
+            )
+        dispatch = [
+            str(BIN / "uvicorn"),
+            "api.app:create_app",
+            "--factory",
+            "--no-access-log",
+            *workers,
+        ]
+        auth = {"Authorization": f"Bearer {key}"}
+        with server(dispatch, env, "/healthz") as base:
+            single = asyncio.run(
+                hammer(
+                    base,
+                    "/v1/orders",
+                    lambda n: (order(n), {**auth, "Idempotency-Key": uuid.uuid4().hex}),
+                    args.clients,
+                    args.seconds,
+                )
+            )
+            bulk_figures = bulk(base, key, args.bulk_calls)
+    report(args, bare, single, bulk_figures)
+
+
+def report(
+    args: argparse.Namespace,
+    bare: dict[str, float],
+    single: dict[str, float],
+    bulk_figures: dict[str, float],
+) -> None:
+    ratio = single["req_per_s"] / bare["req_per_s"]
+    print(f"{'measure':<34}{'value':>12}")
+    for label, value in [
+        ("bare insert req/s", bare["req_per_s"]),
+        ("bare insert p50 / p99 ms", f"{bare['p50_ms']:.1f} / {bare['p99_ms']:.1f}"),
+        ("single order req/s", single["req_per_s"]),
+        ("single order p50 / p99 ms", f"{single['p50_ms']:.1f} / {single['p99_ms']:.1f}"),
+        ("single / bare", f"{ratio:.0%}"),
+        ("bulk orders/s (1,000 per call)", bulk_figures["orders_per_s"]),
+        ("errors (bare, single)", f"{bare['errors']:.0f}, {single['errors']:.0f}"),
+    ]:
+        shown = f"{value:.0f}" if isinstance(value, float) else value
+        print(f"{label:<34}{shown:>12}")
+    print(
+        json.dumps(
+            {
+                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "settings": vars(args),
+                "bare": bare,
+                "single": single,
+                "bulk": bulk_figures,
+                "single_over_bare": ratio,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
