@@ -27,6 +27,7 @@ from api.endpoints import (
     webhooks,
 )
 from api.errors import install_error_handlers
+from api.pages import console as console_page
 from api.pages import shipper as shipper_page
 from api.pages.templating import STATIC_DIR
 from dispatch.settings import get_settings
@@ -61,6 +62,7 @@ def create_app() -> FastAPI:
     app.include_router(delivery_routes.router)
     app.include_router(shippers.router)
     app.include_router(reassign.router)
+    app.include_router(console_page.router)
     app.include_router(shipper_page.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
