@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from dispatch.clock import utcnow
+from dispatch.db import is_postgresql
 from dispatch.enums import ActorKind
 from dispatch.errors import FieldError, PayloadTooLarge, ValidationFailed
 from dispatch.geocoding.base import Geocoder
@@ -122,9 +123,7 @@ def _insert_new(
 ) -> None:
     if fresh:
         rows = [{**values, "created_at": now, "updated_at": now} for _, values in fresh]
-        ids = session.scalars(
-            insert(Order).returning(Order.id, sort_by_parameter_order=True), rows
-        ).all()
+        ids = _insert_orders(session, rows)
         events = [
             {
                 "order_id": order_id,
@@ -142,3 +141,26 @@ def _insert_new(
             result.tracking_token = values["tracking_token"]
             result.handoff_code = values["handoff_code"]
     session.flush()
+
+
+def _insert_orders(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows, returning their ids in order.
+
+    On PostgreSQL the ids are drawn from the sequence first, so the rows go in as one
+    prepared statement executed many times (psycopg's pipeline) instead of a multi-row
+    INSERT … RETURNING whose tens of thousands of parameters psycopg parses slowly.
+    """
+    if not is_postgresql(session):
+        return list(
+            session.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), rows)
+        )
+    ids = list(
+        session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('orders', 'id')) FROM generate_series(1, :n)"
+            ),
+            {"n": len(rows)},
+        )
+    )
+    session.execute(insert(Order), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
