@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatch.actors import SYSTEM
-from dispatch.enums import OrderStatus, PlanningRunStatus, PlanningTrigger, StopKind
+from dispatch.enums import OrderStatus, PlanningRunStatus, PlanningTrigger, StopKind, StopStatus
 from dispatch.orders.models import OrderEvent
 from dispatch.orders.states import transition
 from dispatch.planning.execute import prepare_run
@@ -181,8 +181,6 @@ class TestPlanningRun:
         pickup = session.scalars(
             select(Stop).where(Stop.order_id == carried.id, Stop.kind == StopKind.PICKUP)
         ).one()
-        from dispatch.enums import StopStatus
-
         pickup.status = StopStatus.DONE
         make_cleared_shipper(session)
         make_order(session)
