@@ -69,7 +69,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "enable_utc": True,
         "beat_schedule": {
             job.name: {"task": job.task_name, "schedule": job.every_s, "kwargs": job.kwargs}
-            for job in periodic_jobs()
+            for job in periodic_jobs(settings)
         },
     }
 

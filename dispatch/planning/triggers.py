@@ -30,7 +30,7 @@ from dispatch.planning.claims import claimable
 from dispatch.planning.models import PlanningRun
 from dispatch.planning.runs import create_run, fail_run
 from dispatch.planning.zones import zone_filter, zone_names
-from dispatch.settings import get_settings
+from dispatch.settings import Settings, get_settings
 
 __all__ = [
     "SCHEDULED_JOB",
@@ -56,12 +56,12 @@ class PeriodicJob:
     every_s: float
 
 
-def periodic_jobs() -> list[PeriodicJob]:
+def periodic_jobs(settings: Settings | None = None) -> list[PeriodicJob]:
     """A planning run every ``planning_interval_min`` minutes for each service zone, and the
     webhook sweep that retries failed deliveries."""
     from dispatch.webhooks.jobs import SWEEP, SWEEP_EVERY_S
 
-    every = get_settings().planning_interval_min * 60.0
+    every = (settings or get_settings()).planning_interval_min * 60.0
     return [
         *(
             PeriodicJob(f"plan-{zone}", SCHEDULED_JOB, {"zone": zone}, every)
