@@ -80,7 +80,7 @@ def _solve_sectors(
     """Sectors solved one after the other, then whatever they left out on the spare
     vehicles (the border repair of the bench)."""
     groups = sector_groups(inst, math.ceil((inst.size - 1) / SECTOR_CUSTOMERS))
-    share = search_s * 0.9 / len(groups)
+    share = search_s * 0.95 / len(groups)
     routes: list[Route] = []
     dropped: list[int] = []
     for nodes, fleet in zip(groups, share_fleet(inst, groups), strict=True):
@@ -91,7 +91,9 @@ def _solve_sectors(
     spare = inst.vehicles - len(routes)
     if dropped and spare > 0:
         keep = (0, *sorted(dropped))
-        part, left = _solve_whole(sub_instance(inst, keep[1:], spare), search_s * 0.1, options)
+        part, left = _solve_whole(
+            sub_instance(inst, keep[1:], spare), max(0.5, search_s * 0.05), options
+        )
         routes += [tuple(keep[n] for n in r) for r in part]
         dropped = [keep[n] for n in left]
     return routes, dropped

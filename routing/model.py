@@ -16,7 +16,11 @@ from ortools.constraint_solver import pywrapcp
 from routing.core import Network, Route
 from routing.search import SearchOptions, search_parameters
 
-__all__ = ["ModelResult", "solve_network"]
+__all__ = ["MIN_ILS_VISITS", "ModelResult", "solve_network"]
+
+MIN_ILS_VISITS = 4
+"""OR-Tools 9.15's iterated search never returns on a single visit (measured), so tiny
+problems use guided local search."""
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,8 @@ def solve_network(
             # The old plan no longer fits the model (e.g. a locked stop moved): start over.
             return _extract(model, net, routing.SolveWithParameters(params))
         return _extract(model, net, routing.SolveFromAssignmentWithParameters(start, params))
+    if len(net.visits) < MIN_ILS_VISITS:
+        options = options.for_warm_start()
     params = search_parameters(options, net.num_nodes)
     if options.iterated:
         # SolveWithParameters ignores use_iterated_local_search in this version.
