@@ -9,7 +9,6 @@ stored hashed, so the demo can print one only by issuing it.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,12 +19,14 @@ from sqlalchemy.orm import Session
 import dispatch.models  # noqa: F401  (every mapper, so the orders' foreign keys resolve)
 from dispatch.actors import Actor
 from dispatch.auth.api_keys import issue_key
-from dispatch.clock import local_now
+from dispatch.clock import local_now, utcnow
 from dispatch.demo_data import DemoData, load
-from dispatch.demo_data.orders import DeliveryDay, OrderSpec, delivery_day, order_specs
-from dispatch.enums import ActorKind, GeocodePrecision, OrderStatus, UserRole
+from dispatch.demo_data.orders import DeliveryDay, delivery_day, order_specs
+from dispatch.enums import ActorKind, UserRole
 from dispatch.errors import Conflict
+from dispatch.orders.intake import order_limits, order_values
 from dispatch.orders.models import Order
+from dispatch.orders.schemas import OrderCreate
 from dispatch.orders.states import record_event
 from dispatch.phones import national_format, normalise_vn_phone
 from dispatch.salespoints.models import SalesPoint
@@ -180,6 +181,11 @@ def _orders(
     run_day: date,
     when: DeliveryDay,
 ) -> Tally:
+    """The day's orders, checked and built by intake as if each sales point had sent them.
+
+    They are added without intake's burst trigger: no planning run is queued from this
+    command (the scheduler, or a dispatcher's POST /v1/plans, plans them).
+    """
     prefix = f"DEMO-{run_day:%Y%m%d}-"
     existing = set(
         session.scalars(
@@ -191,40 +197,23 @@ def _orders(
     )
     specs = order_specs(data, count=ORDER_COUNT, ref_prefix=prefix, when=when)
     missing = [spec for spec in specs if spec.external_ref not in existing]
+    limits, now = order_limits(session), utcnow()
     for spec in missing:
-        _add_order(session, spec, sales_points[spec.sales_point])
+        sales_point = sales_points[spec.sales_point]
+        values = order_values(
+            session,
+            OrderCreate.model_validate(spec.body()),
+            sales_point_id=sales_point.id,
+            limits=limits,
+            geocoder=None,
+            now=now,
+        )
+        order = Order(**{**values, "district": spec.district, "ward": spec.ward})
+        session.add(order)
+        actor = Actor(ActorKind.SALES_POINT, sales_point.id)
+        record_event(session, order, kind="created", actor=actor)
     session.flush()
     return Tally(f"pending orders for {when.day:%d/%m}", len(specs), len(missing))
-
-
-def _add_order(session: Session, spec: OrderSpec, sales_point: SalesPoint) -> None:
-    order = Order(
-        sales_point=sales_point,
-        external_ref=spec.external_ref,
-        status=OrderStatus.PENDING,
-        recipient_name=spec.recipient_name,
-        recipient_phone=spec.recipient_phone,
-        address=spec.address,
-        district=spec.district,
-        ward=spec.ward,
-        lat=spec.lat,
-        lon=spec.lon,
-        geocode_precision=GeocodePrecision.GIVEN,
-        window_start=spec.window[0] if spec.window else None,
-        window_end=spec.window[1] if spec.window else None,
-        parcels=spec.parcels,
-        weight_kg=spec.weight_kg,
-        items=spec.items,
-        payment_method=spec.payment_method,
-        cod_amount_vnd=spec.cod_amount_vnd,
-        handoff_preference=spec.handoff_preference,
-        handoff_note=spec.handoff_note,
-        tracking_token=secrets.token_urlsafe(16),
-        handoff_code=f"{secrets.randbelow(1_000_000):06d}",
-    )
-    session.add(order)
-    actor = Actor(ActorKind.SALES_POINT, sales_point.id)
-    record_event(session, order, kind="created", actor=actor, to_status=OrderStatus.PENDING)
 
 
 def _report(

@@ -69,6 +69,26 @@ class OrderSpec:
     handoff_preference: HandoffPreference
     handoff_note: str | None
 
+    def body(self) -> dict[str, Any]:
+        """The order as a sales point sends it to ``POST /v1/orders``."""
+        window = self.window
+        return {
+            "external_ref": self.external_ref,
+            "recipient": {
+                "name": self.recipient_name,
+                "phone": self.recipient_phone,
+                "address": self.address,
+                "lat": self.lat,
+                "lon": self.lon,
+            },
+            "window": {"start": window[0], "end": window[1]} if window else None,
+            "parcels": self.parcels,
+            "weight_kg": self.weight_kg,
+            "items": self.items,
+            "payment": {"method": self.payment_method, "cod_amount_vnd": self.cod_amount_vnd},
+            "handoff": {"preference": self.handoff_preference, "note": self.handoff_note},
+        }
+
 
 def delivery_day(now: datetime) -> DeliveryDay:
     """Today from the next half hour on, or all of tomorrow's working hours if today is over."""
