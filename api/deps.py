@@ -44,7 +44,9 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function": commit before the answer is sent, so a client reading right after its own
+# write (the phone page does) sees it; the default would commit after sending.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="A sales point API key or a bearer token")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

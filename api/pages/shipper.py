@@ -73,6 +73,7 @@ SCRIPT_MSGIDS = [
     "left",
     "Offline: actions are saved and sent later",
     "Online",
+    "Offline",
     "waiting to send",
     "No stops yet: the dispatcher will plan your route.",
     "Route finished. Thank you!",

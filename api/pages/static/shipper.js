@@ -105,7 +105,7 @@
         decimal.format(p.km_left) + " / " + decimal.format(p.km_total) + " km"
       : "";
     var net = document.getElementById("net");
-    net.textContent = (state.online ? t("Online") : t("Offline: actions are saved and sent later")) +
+    net.textContent = t(state.online ? "Online" : "Offline") +
       (state.waiting ? " · " + state.waiting + " " + t("waiting to send") : "");
     net.className = "net " + (state.online ? "on" : "off");
     if (!r.stops.length) {
@@ -200,10 +200,11 @@
       method: "POST", headers: headers, body: body, credentials: "same-origin"
     });
   }
-  var flushing = false;
+  var flushing = false, again = false;
   function flush() {
-    if (flushing) return Promise.resolve();
+    if (flushing) { again = true; return Promise.resolve(); }
     flushing = true;
+    again = false;
     return queue.mine().then(function (items) {
       state.waiting = items.length;
       return items.reduce(function (chain, item) {
@@ -213,7 +214,12 @@
       if (allSent) return refresh();
     }).catch(function () { online(false); }).then(function () {
       flushing = false;
-      return queue.mine().then(function (left) { state.waiting = left.length; render(); });
+      return queue.mine().then(function (left) {
+        state.waiting = left.length;
+        if (!left.length && document.getElementById("notice").textContent === t("Sending…")) notice("");
+        render();
+        if (again && left.length) return flush();
+      });
     });
   }
   function deliver(item) {
@@ -238,7 +244,10 @@
     return fetch("/v1/me/route", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (answer) {
         if (!answer.ok) return;
-        return answer.json().then(function (route) { state.route = route; save(); render(); });
+        return answer.json().then(function (route) {
+          state.route = route;  // the server's truth, with what is still queued on top
+          return queue.mine().then(function (items) { items.forEach(apply); save(); render(); });
+        });
       });
   }
   function online(yes) { if (state.online !== yes) { state.online = yes; render(); } }
