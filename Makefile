@@ -24,7 +24,13 @@ demo: migrate
 	$(BIN)/dispatch demo
 
 run: demo
-	@echo "Shipper Dispatch on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
+	@echo ""
+	@echo "Shipper Dispatch on http://$(HOST):$(PORT)"
+	@echo "  API docs            http://$(HOST):$(PORT)/docs  (OpenAPI: /openapi.json)"
+	@echo "  dispatcher console  http://$(HOST):$(PORT)/dispatcher"
+	@echo "  shipper phone page  http://$(HOST):$(PORT)/shipper"
+	@echo "  health              http://$(HOST):$(PORT)/healthz"
+	@echo ""
 	$(BIN)/dispatch serve --host $(HOST) --port $(PORT)
 
 lint: install
