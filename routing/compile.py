@@ -116,6 +116,7 @@ def compile_problem(problem: Problem, backend: MatrixBackend | None = None) -> C
     clipped_early = [max(e, day_start) for e in early]
     clipped_late = [min(x, day_end) for x in late]
     travel = tuple(_travel(problem, p, mats, clipped_early, clipped_late) for p in profiles)
+    locked = _locked(problem, visits)
     network = Network(
         distance=mats.distance_m,
         travel=travel,
@@ -136,10 +137,9 @@ def compile_problem(problem: Problem, backend: MatrixBackend | None = None) -> C
         pairs=_pairs(visits),
         max_stops=tuple(v.max_stops for v in vehicles),
         fixed_cost=tuple(v.fixed_cost for v in vehicles),
-        locked=_locked(problem, visits),
+        locked=locked,
+        allowed={n: (v,) for v, route in enumerate(locked) for n in route},
     )
-    allowed = {n: (v,) for v, route in enumerate(network.locked) for n in route}
-    network.allowed.update(allowed)
     return Compiled(network, visits, tuple(points))
 
 
