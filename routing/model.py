@@ -9,7 +9,7 @@ fit is dropped and reported instead of making the whole batch infeasible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.constraint_solver import pywrapcp
 
@@ -193,5 +193,24 @@ def solve_network(
     params = search_parameters(options, net.num_nodes)
     if options.iterated:
         # SolveWithParameters ignores use_iterated_local_search in this version.
-        return _extract(model, net, routing.SolveWithIteratedLocalSearch(params))
-    return _extract(model, net, routing.SolveWithParameters(params))
+        result = _extract(model, net, routing.SolveWithIteratedLocalSearch(params))
+    else:
+        result = _extract(model, net, routing.SolveWithParameters(params))
+    if result.found:
+        return result
+    return _fallback(net, options)
+
+
+def _fallback(net: Network, options: SearchOptions) -> ModelResult:
+    """No first solution within the limit (a large problem on a busy machine): build one
+    with the fastest insertion and a plain descent. It may overrun the limit a little,
+    but a plan late by a second beats no plan."""
+    quick = replace(
+        options,
+        first_solution="LOCAL_CHEAPEST_INSERTION",
+        metaheuristic="GREEDY_DESCENT",
+        time_limit_s=max(2.0, options.time_limit_s),
+    )
+    model = build_model(net, quick)
+    params = search_parameters(quick, net.num_nodes)
+    return _extract(model, net, model.routing.SolveWithParameters(params))
