@@ -31,6 +31,8 @@ __all__ = ["BenchResult", "load_bks", "main", "solve_instance"]
 BKS_CONVENTIONS = ("distance_only_real", "hierarchical_real")
 SECTOR_THRESHOLD = 300
 """Customers above which an instance is solved by sectors (measured in docs/routing.md)."""
+BORDER_SHARE = 0.0
+"""Share of the time for re-solving neighbouring sectors together (0 = off)."""
 SECTOR_CUSTOMERS = 200
 """Customers per sector: where the local search still improves quickly."""
 
@@ -74,20 +76,66 @@ def _solve_whole(
     return [r for r in result.routes if r], list(result.dropped)
 
 
+def _reoptimise(
+    inst: Instance, routes: list[Route], search_s: float, options: SearchOptions
+) -> list[Route]:
+    """The customers of `routes` re-solved together, starting from `routes`; the old
+    routes come back unless the new ones serve everyone for less."""
+    keep = (0, *sorted(n for r in routes for n in r))
+    index = {n: i for i, n in enumerate(keep)}
+    sub = sub_instance(inst, keep[1:], len(routes))
+    initial = tuple(tuple(index[n] for n in r) for r in routes)
+    result = solve_network(to_network(sub), replace(options, time_limit_s=search_s), initial)
+    exact = to_network(sub, exact=True)
+    if result.dropped or total_distance(exact, result.routes) >= total_distance(exact, initial):
+        return routes
+    return [tuple(keep[n] for n in r) for r in result.routes if r]
+
+
+def _repair_borders(
+    inst: Instance,
+    groups: list[tuple[int, ...]],
+    by_sector: list[list[Route]],
+    search_s: float,
+    options: SearchOptions,
+) -> list[list[Route]]:
+    """Each pair of neighbouring sectors re-solved together; a new route belongs to the
+    sector holding most of its customers, so the next pair sees the moved routes."""
+    sector_of = {n: k for k, nodes in enumerate(groups) for n in nodes}
+    pairs = len(groups) if len(groups) > 2 else 1
+    for k in range(pairs):
+        a, b = k, (k + 1) % len(groups)
+        both = _reoptimise(inst, by_sector[a] + by_sector[b], search_s / pairs, options)
+        by_sector[a] = [r for r in both if _owner(r, sector_of, a, b) == a]
+        by_sector[b] = [r for r in both if _owner(r, sector_of, a, b) == b]
+    return by_sector
+
+
+def _owner(route: Route, sector_of: dict[int, int], a: int, b: int) -> int:
+    in_a = sum(1 for n in route if sector_of[n] == a)
+    return a if 2 * in_a >= len(route) else b
+
+
 def _solve_sectors(
     inst: Instance, search_s: float, options: SearchOptions
 ) -> tuple[list[Route], list[int]]:
-    """Sectors solved one after the other, then whatever they left out on the spare
-    vehicles (the border repair of the bench)."""
+    """Sectors solved one after the other; then each pair of neighbouring sectors is
+    re-solved together from its routes (the border repair), and whatever the sectors
+    left out goes on the spare vehicles."""
     groups = sector_groups(inst, math.ceil((inst.size - 1) / SECTOR_CUSTOMERS))
-    share = search_s * 0.95 / len(groups)
-    routes: list[Route] = []
+    share = search_s * (1 - BORDER_SHARE) * 0.95 / len(groups)
+    by_sector: list[list[Route]] = []
     dropped: list[int] = []
     for nodes, fleet in zip(groups, share_fleet(inst, groups), strict=True):
         keep = (0, *nodes)
         part, left = _solve_whole(sub_instance(inst, nodes, fleet), share, options)
-        routes += [tuple(keep[n] for n in r) for r in part]
+        by_sector.append([tuple(keep[n] for n in r) for r in part])
         dropped += [keep[n] for n in left]
+    if BORDER_SHARE > 0 and len(groups) > 1:
+        by_sector = _repair_borders(
+            inst, groups, by_sector, search_s * BORDER_SHARE * 0.95, options
+        )
+    routes = [r for part in by_sector for r in part]
     spare = inst.vehicles - len(routes)
     if dropped and spare > 0:
         keep = (0, *sorted(dropped))

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from routing.problem import Delivery, Job, Problem
-from routing.solution import Solution, Unassigned, UnassignedReason, VehicleRoute
+from routing.solution import Solution, VehicleRoute
 from routing.solve import solve
 
 __all__ = ["ZONE_THRESHOLD", "Zone", "merge", "repair", "solve_zoned", "split"]
@@ -61,10 +61,10 @@ def _kmeans(points: npt.NDArray[np.float64], k: int, seed: int) -> npt.NDArray[n
     rng = np.random.default_rng(seed)
     centres = points[rng.choice(len(points), size=k, replace=False)]
     labels = np.zeros(len(points), dtype=np.int64)
-    for _ in range(30):
+    for step in range(30):
         dist = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
         new = dist.argmin(axis=1)
-        if np.array_equal(new, labels) and _ > 0:
+        if step and np.array_equal(new, labels):
             break
         labels = new
         for c in range(k):
@@ -192,7 +192,3 @@ def solve_zoned(
     if time_limit_s * repair_share <= 0:
         return merged
     return repair(problem, merged, time_limit_s=time_limit_s * repair_share)
-
-
-def no_vehicle_reason(problem: Problem) -> tuple[Unassigned, ...]:
-    return tuple(Unassigned(j.id, UnassignedReason.NO_VEHICLES) for j in problem.jobs)
