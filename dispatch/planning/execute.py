@@ -46,6 +46,7 @@ __all__ = [
     "FanOut",
     "finish_zoned_run",
     "prepare_run",
+    "record_run_failure",
     "run_planning",
 ]
 
@@ -162,9 +163,16 @@ def _failing_run(
         raise
 
 
-def _record_failure(run_id: int, factory: sessionmaker[Session], error: Exception) -> None:
+def _record_failure(run_id: int, factory: sessionmaker[Session], error: BaseException) -> None:
     try:
         with session_scope(factory) as session:
             fail_run(session, run_id=run_id, error=f"{type(error).__name__}: {error}")
     except Exception:
         logger.exception("could not record the failure of planning run %s", run_id)
+
+
+def record_run_failure(
+    run_id: int, error: BaseException, *, sessions: sessionmaker[Session] | None = None
+) -> None:
+    """Mark the run failed and release its claims (a zone of a fanned-out run failed)."""
+    _record_failure(run_id, sessions or get_sessionmaker(), error)

@@ -37,7 +37,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, sessio
         redis_database() as broker,
         committed_sessions(url) as sessions,
     ):
-        env = live_env(url, broker, solver_time_limit_s="2", claim_lease_s="30")
+        # Zones of 10 orders, so that larger batches take the parallel zone path.
+        env = live_env(
+            url, broker, solver_time_limit_s="2", claim_lease_s="30", zone_size_threshold="10"
+        )
         with (
             celery_worker(env, logs / "worker.log", concurrency=2),
             api_server(env, logs / "api.log") as base,
@@ -59,6 +62,18 @@ class TestPlanningWorker:
 
         assert run["status"] == "done", run
         assert run["orders_planned"] == 8
+        assert run["figures"]["validated"] is True
+        assert set(statuses(world.sessions, order_ids).values()) == {OrderStatus.ASSIGNED}
+        assert route_problems(world.sessions) == []
+
+    def test_a_large_batch_is_solved_zone_by_zone_on_the_workers(self, world: World) -> None:
+        order_ids = world.submit_orders(16)
+
+        run = world.wait_for(world.start_plan(), "done", "failed", timeout_s=90)
+
+        assert run["status"] == "done", run
+        assert run["figures"]["zones"] >= 2
+        assert run["orders_planned"] == 16
         assert run["figures"]["validated"] is True
         assert set(statuses(world.sessions, order_ids).values()) == {OrderStatus.ASSIGNED}
         assert route_problems(world.sessions) == []

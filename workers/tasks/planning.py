@@ -13,7 +13,12 @@ from typing import Any
 
 from celery import Task, chord
 
-from dispatch.planning.execute import TRANSIENT_ERRORS, finish_zoned_run, run_planning
+from dispatch.planning.execute import (
+    TRANSIENT_ERRORS,
+    finish_zoned_run,
+    record_run_failure,
+    run_planning,
+)
 from dispatch.planning.jobs import scheduled_job
 from dispatch.planning.problem import PlanInput, solve_zone
 from dispatch.settings import get_settings
@@ -57,8 +62,16 @@ def scheduled(self: Task[Any, Any], zone: str) -> int | None:
     return scheduled_job(zone=zone)
 
 
+@celery_app.task(name="planning.zones_failed")
+def zones_failed(request: Any, exc: BaseException, traceback: Any, run_id: int) -> None:
+    """Errback of the zone chord: a zone failed, so the run fails now (not at lease end)."""
+    record_run_failure(run_id, exc)
+
+
 def fan_out(plan: PlanInput, zones: Sequence[dict[str, Any]]) -> None:
     """Solve the zones in parallel on the workers, then merge and write in ``finish``."""
     limit = float(get_settings().solver_time_limit_s)
     header = [solve_zone_task.s(zone, limit) for zone in zones]
-    chord(header)(finish.s(plan=plan.to_dict()))
+    callback = finish.s(plan=plan.to_dict())
+    callback.link_error(zones_failed.s(run_id=plan.run_id))
+    chord(header)(callback)
