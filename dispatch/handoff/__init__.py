@@ -2,15 +2,13 @@
 
 from dispatch.handoff.actions import (
     MAX_CODE_ATTEMPTS,
-    ActionResult,
-    Position,
-    Report,
     fail,
     hand_off_with_code,
     hand_off_with_photo,
     pick_up,
 )
 from dispatch.handoff.replay import Outcome, apply_once
+from dispatch.handoff.reports import ActionResult, Position, Report
 
 __all__ = [
     "MAX_CODE_ATTEMPTS",

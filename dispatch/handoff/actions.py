@@ -7,10 +7,7 @@ stop (and, when every stop is settled, the route) accordingly.
 
 from __future__ import annotations
 
-import math
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,8 +23,15 @@ from dispatch.enums import (
     StopKind,
     StopStatus,
 )
-from dispatch.errors import FieldError, IllegalTransition, TooManyRequests, ValidationFailed
+from dispatch.errors import (
+    Conflict,
+    FieldError,
+    IllegalTransition,
+    TooManyRequests,
+    ValidationFailed,
+)
 from dispatch.handoff.photos import check_photo
+from dispatch.handoff.reports import ActionResult, Report, action_time, event_times
 from dispatch.orders.models import Order, ProofOfDelivery
 from dispatch.orders.states import record_event, transition
 from dispatch.planning.models import Route, Stop
@@ -35,63 +39,17 @@ from dispatch.shippers.current_route import stops_of_order
 from dispatch.shippers.models import Shipper
 
 MAX_CODE_ATTEMPTS = 5
-# A queued offline action may arrive hours late; a phone clock far off is not believed.
-CLOCK_SKEW = timedelta(minutes=5)
-OFFLINE_HORIZON = timedelta(hours=48)
 SETTLED = (StopStatus.DONE, StopStatus.FAILED)
-
-
-@dataclass(frozen=True)
-class Position:
-    lat: float
-    lon: float
-
-    @classmethod
-    def of(cls, lat: float | None, lon: float | None) -> Position | None:
-        """Both or neither; real WGS84 numbers."""
-        if lat is None and lon is None:
-            return None
-        if lat is None or lon is None:
-            raise ValidationFailed.at("lat" if lat is None else "lon", "give both lat and lon")
-        if not (math.isfinite(lat) and -90 <= lat <= 90):
-            raise ValidationFailed.at("lat", "latitude is a number from -90 to 90")
-        if not (math.isfinite(lon) and -180 <= lon <= 180):
-            raise ValidationFailed.at("lon", "longitude is a number from -180 to 180")
-        return cls(lat, lon)
-
-
-@dataclass(frozen=True)
-class Report:
-    """Where and when the phone says the action happened."""
-
-    position: Position | None = None
-    taken_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    order_id: int
-    action: str
-    status: OrderStatus
-    at: datetime
-
-    def to_json(self, action_id: str | None) -> dict[str, Any]:
-        return {
-            "action_id": action_id,
-            "order_id": self.order_id,
-            "action": self.action,
-            "status": self.status.value,
-            "at": self.at.isoformat(),
-        }
 
 
 def pick_up(session: Session, *, shipper_id: int, order_id: int, report: Report) -> ActionResult:
     """The shipper collected the order at the sales point."""
     stops = stops_of_order(session, shipper_id=shipper_id, order_id=order_id)
-    order = stops[StopKind.PICKUP].order
+    stop = _stop(stops, StopKind.PICKUP, order_id)
+    order = stop.order
     _expect(order, OrderStatus.ASSIGNED, "only an assigned order can be picked up")
     _apply(session, shipper_id, order, OrderStatus.PICKED_UP, report)
-    _settle(stops[StopKind.PICKUP], StopStatus.DONE, report)
+    _settle(stop, StopStatus.DONE, report)
     return _finish(session, shipper_id, order, "pickup", stops, report)
 
 
@@ -100,7 +58,7 @@ def hand_off_with_code(
 ) -> ActionResult:
     """Delivered: the recipient read out the order's code; wrong codes are limited."""
     stops = stops_of_order(session, shipper_id=shipper_id, order_id=order_id)
-    order = stops[StopKind.DELIVERY].order
+    order = _stop(stops, StopKind.DELIVERY, order_id).order
     _expect(order, OrderStatus.PICKED_UP, "pick the order up before handing it off")
     if order.handoff_attempts >= MAX_CODE_ATTEMPTS:
         raise _locked()
@@ -120,7 +78,7 @@ def hand_off_with_photo(
 ) -> ActionResult:
     """Delivered: the recipient could not give the code, a photo is the proof."""
     stops = stops_of_order(session, shipper_id=shipper_id, order_id=order_id)
-    order = stops[StopKind.DELIVERY].order
+    order = _stop(stops, StopKind.DELIVERY, order_id).order
     _expect(order, OrderStatus.PICKED_UP, "pick the order up before handing it off")
     kind = check_photo(photo, content_type)
     return _deliver(session, shipper_id, order, stops, report, ProofKind.PHOTO, (photo, kind))
@@ -140,7 +98,7 @@ def fail(
     if reason is FailureReason.OTHER and note is None:
         raise ValidationFailed.at("note", "say what happened when the reason is 'other'")
     stops = stops_of_order(session, shipper_id=shipper_id, order_id=order_id)
-    order = stops[StopKind.DELIVERY].order
+    order = next(iter(stops.values())).order
     if order.status not in (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP):
         raise _out_of_order(order, OrderStatus.FAILED, "this order is already settled")
     _apply(session, shipper_id, order, OrderStatus.FAILED, report, reason=reason.value, note=note)
@@ -165,7 +123,7 @@ def _deliver(
             order_id=order.id,
             shipper_id=shipper_id,
             kind=kind,
-            at=_when(report),
+            at=action_time(report),
             lat=position.lat if position else None,
             lon=position.lon if position else None,
             photo=photo[0] if photo else None,
@@ -175,6 +133,13 @@ def _deliver(
     _apply(session, shipper_id, order, OrderStatus.DELIVERED, report, data={"proof": kind.value})
     _settle(stops[StopKind.DELIVERY], StopStatus.DONE, report)
     return _finish(session, shipper_id, order, f"handoff_{kind.value}", stops, report)
+
+
+def _stop(stops: dict[StopKind, Stop], kind: StopKind, order_id: int) -> Stop:
+    """The order's stop of that kind; a route built without it cannot take this action."""
+    if kind not in stops:
+        raise Conflict(f"order {order_id} has no {kind.value} stop on your route")
+    return stops[kind]
 
 
 def _reject_code(session: Session, shipper_id: int, order: Order, report: Report) -> None:
@@ -239,7 +204,7 @@ def _apply(
         note=note,
         lat=position.lat if position else None,
         lon=position.lon if position else None,
-        data={**_times(report), **(data or {})},
+        data={**event_times(report), **(data or {})},
     )
 
 
@@ -259,26 +224,12 @@ def _event(
         actor=Actor(ActorKind.SHIPPER, shipper_id),
         lat=position.lat if position else None,
         lon=position.lon if position else None,
-        data={**_times(report), **data},
+        data={**event_times(report), **data},
     )
 
 
-def _times(report: Report) -> dict[str, Any]:
-    """The phone's own time of the action is kept as told, even when not believed."""
-    return {"taken_at": report.taken_at.isoformat()} if report.taken_at else {}
-
-
-def _when(report: Report) -> datetime:
-    """The phone's time of the action if plausible, else the time the server got it."""
-    now = utcnow()
-    taken = report.taken_at
-    if taken is not None and now - OFFLINE_HORIZON <= taken <= now + CLOCK_SKEW:
-        return min(taken, now)
-    return now
-
-
 def _settle(stop: Stop, status: StopStatus, report: Report) -> None:
-    when = _when(report)
+    when = action_time(report)
     stop.status = status
     stop.completed_at = when
     if stop.actual_arrival is None:

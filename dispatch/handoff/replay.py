@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dispatch.errors import Conflict, DispatchError, ValidationFailed
-from dispatch.handoff.actions import ActionResult
+from dispatch.handoff.reports import ActionResult
 from dispatch.orders.models import ShipperAction
 from dispatch.shippers.current_route import stops_of_order
 
