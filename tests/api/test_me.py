@@ -47,13 +47,23 @@ class TestReadMe:
         assert "temperature" in body["health_questions"]
         assert body["declaration_today"] is None
 
-    def test_a_dispatcher_is_not_a_shipper(self, session: Session, client: TestClient) -> None:
-        answer = client.get("/v1/me", headers=staff_headers(make_user(session)))
+    @pytest.mark.parametrize(
+        ("method", "path"),
+        [("GET", "/v1/me"), ("GET", "/v1/me/route"), ("POST", "/v1/me/health-declarations")],
+    )
+    @pytest.mark.parametrize("who", ["dispatcher", "sales_point", "nobody"])
+    def test_only_a_shipper_has_a_me(
+        self, session: Session, client: TestClient, method: str, path: str, who: str
+    ) -> None:
+        headers = {
+            "dispatcher": staff_headers(make_user(session)),
+            "sales_point": {"Authorization": f"Bearer {make_api_key(session)}"},
+            "nobody": {},
+        }[who]
 
-        assert answer.status_code == 403
+        answer = client.request(method, path, json=HEALTHY, headers=headers)
 
-    def test_without_credentials_it_is_401(self, client: TestClient) -> None:
-        assert client.get("/v1/me/route").status_code == 401
+        assert answer.status_code == (401 if who == "nobody" else 403)
 
 
 class TestHealthDeclarations:
@@ -122,15 +132,6 @@ class TestHealthDeclarations:
         )
 
         assert answer.status_code == 409
-
-    def test_a_sales_point_cannot_declare(self, session: Session, client: TestClient) -> None:
-        answer = client.post(
-            "/v1/me/health-declarations",
-            json=HEALTHY,
-            headers={"Authorization": f"Bearer {make_api_key(session)}"},
-        )
-
-        assert answer.status_code == 403
 
     def test_staff_lists_are_refused_to_shippers(
         self, session: Session, client: TestClient
