@@ -29,6 +29,8 @@ def test_a_shipper_signs_in_declares_picks_up_offline_and_hands_off_with_the_cod
     seed.commit()
     context = browser.new_context(
         viewport=PHONE_VIEWPORT,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
