@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from routing.core import Network, Route
@@ -47,12 +48,12 @@ def _matrix_callback(routing: pywrapcp.RoutingModel, rows: list[list[int]]) -> i
 
 def _add_time(model: _Model, net: Network, horizon: int) -> None:
     routing, manager = model.routing, model.manager
-    service = [int(s) for s in net.service]
+    service = np.array(net.service, dtype=np.int64)[:, None]
     callbacks = []
     for travel in net.travel:
         # The cumul is the start of service, so the time an arc takes includes the service
         # at its origin; rounding travel up keeps integer-feasible routes feasible in reals.
-        rows = [[service[i] + int(t) for t in row] for i, row in enumerate(travel.tolist())]
+        rows = (np.asarray(travel, dtype=np.int64) + service).tolist()
         callbacks.append(_matrix_callback(routing, rows))
     evaluators = [callbacks[p] for p in net.vehicle_profile]
     routing.AddDimensionWithVehicleTransitAndCapacity(
@@ -138,7 +139,7 @@ def build_model(net: Network, options: SearchOptions) -> _Model:
         net.num_nodes, net.num_vehicles, list(net.starts), list(net.ends)
     )
     routing = pywrapcp.RoutingModel(manager)
-    cost = _matrix_callback(routing, [[int(x) for x in row] for row in net.distance.tolist()])
+    cost = _matrix_callback(routing, np.asarray(net.distance, dtype=np.int64).tolist())
     routing.SetArcCostEvaluatorOfAllVehicles(cost)
     model = _Model(routing, manager, None)
     horizon = max([*net.late, *net.shift_end]) + 1
