@@ -186,9 +186,12 @@ def solve_network(
         indices = [[model.manager.NodeToIndex(n) for n in r] for r in initial]
         start = routing.ReadAssignmentFromRoutes(indices, True)
         if start is None:
-            # The old plan no longer fits the model (e.g. a locked stop moved): start over.
-            return _extract(model, net, routing.SolveWithParameters(params))
-        return _extract(model, net, routing.SolveFromAssignmentWithParameters(start, params))
+            # The old plan no longer fits the model (e.g. a locked stop moved), or could
+            # not be restored within the limit: start over.
+            return solve_network(net, options)
+        improved = routing.SolveFromAssignmentWithParameters(start, params)
+        # No better assignment within the limit: the starting routes are still a plan.
+        return _extract(model, net, start if improved is None else improved)
     if len(net.visits) < MIN_ILS_VISITS:
         options = options.for_warm_start()
     params = search_parameters(options, net.num_nodes)

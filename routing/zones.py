@@ -155,8 +155,13 @@ def merge(problem: Problem, parts: Sequence[Solution]) -> Solution:
 
 
 def repair(problem: Problem, merged: Solution, *, time_limit_s: float = 5.0) -> Solution:
-    """Re-solve the whole problem from the merged plan, across zone borders."""
-    return solve(problem, time_limit_s=time_limit_s, initial=merged)
+    """Re-solve the whole problem from the merged plan, across zone borders.
+
+    The merged plan comes back unchanged if the repair does not serve more jobs or the
+    same jobs for less distance (it can run out of time on a large batch)."""
+    repaired = solve(problem, time_limit_s=time_limit_s, initial=merged)
+    before = (len(merged.unassigned), merged.distance_m)
+    return repaired if (len(repaired.unassigned), repaired.distance_m) < before else merged
 
 
 def _solve_zone(args: tuple[dict[str, Any], float]) -> dict[str, Any]:
