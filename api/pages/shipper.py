@@ -8,6 +8,7 @@ caches the page; actions wait in a queue on the phone with their action ids).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from functools import lru_cache
 from typing import Annotated, Any
@@ -37,6 +38,12 @@ from dispatch.shippers.sign_in_links import consume_sign_in_link
 
 router = APIRouter(prefix="/shipper", include_in_schema=False)
 
+# Crawlers that fetch a pasted link to preview it (never a phone's browser or in-app view).
+LINK_PREVIEWERS = re.compile(
+    r"googlebot|bingbot|telegrambot|twitterbot|discordbot|slackbot|linkedinbot|whatsapp"
+    r"|facebookexternalhit|skypeuripreview|embedly|crawler|spider",
+    re.IGNORECASE,
+)
 FORM_COOKIE = "sd_form"  # double-submit token of the sign-in form (no session exists yet)
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -189,9 +196,15 @@ def sign_in_form(
     return _signed_in(principal)
 
 
-@router.get("/link/{token}")
+@router.api_route("/link/{token}", methods=["GET", "HEAD"])
 def sign_in_link(request: Request, session: SessionDep, token: str) -> Response:
-    """A dispatcher's one-time link: sign in, then leave this URL at once."""
+    """A dispatcher's one-time link: sign in, then leave this URL at once.
+
+    A chat app's link preview (a HEAD request or a crawler) must not spend the link
+    before the shipper taps it: those get the sign-in page and the link stays valid.
+    """
+    if request.method == "HEAD" or LINK_PREVIEWERS.search(request.headers.get("user-agent", "")):
+        return _sign_in_page(request)
     try:
         principal = consume_sign_in_link(session, token=token)
     except NotAuthenticated:

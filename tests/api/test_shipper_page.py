@@ -118,6 +118,28 @@ class TestSignInLink:
         assert first.headers["referrer-policy"] == "no-referrer"
         assert again.status_code == 401
 
+    @pytest.mark.parametrize(
+        ("method", "agent"),
+        [
+            ("HEAD", "Mozilla/5.0 (Linux; Android 11)"),
+            ("GET", "facebookexternalhit/1.1"),
+            ("GET", "TelegramBot (like TwitterBot)"),
+        ],
+    )
+    def test_a_link_preview_does_not_spend_the_link(
+        self, session: Session, client: TestClient, method: str, agent: str
+    ) -> None:
+        shipper = make_shipper(session)
+        issued = issue_sign_in_link(session, shipper_id=shipper.id, issued_by_user_id=None)
+        url = f"/shipper/link/{issued.token}"
+
+        preview = client.request(method, url, headers={"User-Agent": agent})
+        tap = client.get(url, follow_redirects=False)
+
+        assert preview.status_code == 200
+        assert "sd_session" not in preview.headers.get("set-cookie", "")
+        assert tap.status_code == 303
+
     def test_an_expired_link_is_refused(self, session: Session, client: TestClient) -> None:
         shipper = make_shipper(session)
         issued = issue_sign_in_link(
