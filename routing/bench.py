@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from routing.core import Route
+from routing.errors import InstanceFormatError
 from routing.instances import Instance, read_instance, to_network
 from routing.model import solve_network
 from routing.search import SearchOptions
@@ -203,9 +204,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     bks = load_bks(args.bks) if args.bks else None
+    failed = 0
     for path in args.instances:
-        result = solve_instance(read_instance(path), args.time_limit)
-        data = result.to_json(bks)
+        try:
+            inst = read_instance(path)
+        except (OSError, InstanceFormatError) as exc:
+            # One unreadable file should not cost the rest of a long run.
+            sys.stderr.write(f"{path}: {exc}\n")
+            failed += 1
+            continue
+        data = solve_instance(inst, args.time_limit).to_json(bks)
         if args.json:
             line = json.dumps(data)
         else:
@@ -217,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -73,3 +73,9 @@ class TestBenchCli:
     def test_best_known_takes_the_smallest_real_distance(self, instances: Path) -> None:
         bks = load_bks(instances / "bks.csv")
         assert bks["r101"] == pytest.approx(1642.88)
+
+    def test_unreadable_file_is_reported_and_fails_the_run(self, tmp_path: Path) -> None:
+        out = io.StringIO()
+        with redirect_stdout(out):
+            assert main([str(tmp_path / "missing.txt"), "--json"]) == 1
+        assert out.getvalue() == ""
