@@ -22,7 +22,7 @@ WORK_END = time(20, 0)
 SLOT = timedelta(minutes=30)
 # Today is still the delivery day while at least this much of the working day is ahead.
 MIN_DAY_LEFT = timedelta(hours=3)
-MAX_ORDER_KG = 15.0
+MAX_ORDER_KG = 6.0
 SHIPPING_FEE_VND = 20_000
 
 PAYMENTS = {
@@ -137,7 +137,7 @@ def _order(rng: random.Random, data: DemoData, ref: str, when: DeliveryDay) -> O
         lat=lat,
         lon=lon,
         window=_window(rng, when),
-        parcels=(1 if weight <= 8 else 2) + (1 if rng.random() < 0.1 else 0),
+        parcels=1 if weight <= 5 else 2,
         weight_kg=weight,
         items=items,
         payment_method=payment,
@@ -161,14 +161,21 @@ def _near(rng: random.Random, district: District) -> tuple[float, float]:
 def _basket(
     rng: random.Random, sales_point: DemoSalesPoint
 ) -> tuple[list[dict[str, Any]], float, int]:
-    """Items (with OCOP codes where certified), their weight in kg and their price in VND."""
-    chosen = rng.sample(sales_point.products, k=min(len(sales_point.products), rng.randint(1, 3)))
+    """Items (with OCOP codes where certified), their weight in kg and their price in VND.
+
+    One or two products, one or two of each, at most MAX_ORDER_KG: what a shopper orders
+    online and a motorbike shipper carries among twenty others.
+    """
+    count = 1 if rng.random() < 0.6 else 2
+    chosen = rng.sample(sales_point.products, k=min(len(sales_point.products), count))
     items: list[dict[str, Any]] = []
     weight, price = 0.0, 0
     for product in chosen:
-        quantity = rng.randint(1, 3)
-        while quantity > 1 and weight + quantity * product.weight_kg > MAX_ORDER_KG:
-            quantity -= 1
+        quantity = rng.randint(1, 2)
+        if weight + quantity * product.weight_kg > MAX_ORDER_KG:
+            quantity = 1
+            if items and weight + product.weight_kg > MAX_ORDER_KG:
+                continue
         item: dict[str, Any] = {
             "name": product.name,
             "quantity": quantity,
