@@ -57,14 +57,14 @@ def create_app() -> FastAPI:
     app.include_router(proofs.router)
     app.include_router(sign_in_links.router)
     app.include_router(health_declarations.router)
+    app.include_router(shipper_page.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # the dispatcher console's actions
     app.include_router(board.router)
     app.include_router(delivery_routes.router)
     app.include_router(shippers.router)
     app.include_router(reassign.router)
     app.include_router(console_page.router)
-    app.include_router(shipper_page.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(
         BodyLimit,
         max_bytes=lambda: get_settings().max_upload_bytes,
