@@ -101,6 +101,8 @@ class TestFromEnvironment:
 
 BAD_VALUES = [
     ("DATABASE_URL", "mysql://root@localhost/dispatch", "sqlite:/// or postgresql://"),
+    ("DATABASE_URL", "postgres://u@db/dispatch", "sqlite:/// or postgresql://"),
+    ("DATABASE_URL", "sqlite-file.db", "sqlite:/// or postgresql://"),
     ("BROKER_URL", "amqp://guest@rabbit//", "redis://"),
     ("PLANNING_INTERVAL_MIN", "0", "greater than or equal to 1"),
     ("PLANNING_INTERVAL_MIN", "often", "valid integer"),
