@@ -7,24 +7,21 @@ caches the page; actions wait in a queue on the phone with their action ids).
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
-from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse
 
 from api.deps import SessionDep
 from api.pages import i18n
-from api.pages.sessions import CSRF_FIELD, check_csrf, end_session, read_session, start_session
-from api.pages.templating import STATIC_DIR, render
+from api.pages.sessions import CSRF_FIELD, read_session
+from api.pages.site import Site, security_headers
+from api.pages.templating import STATIC_DIR
 from api.schemas.me import HealthDeclarationRead, RouteRead
-from dispatch.auth.principal import Principal, Role
-from dispatch.auth.service import sign_in
+from dispatch.auth.principal import Role
 from dispatch.clock import utcnow
-from dispatch.errors import NotAuthenticated, TooManyRequests
+from dispatch.errors import NotAuthenticated
 from dispatch.settings import get_settings
 from dispatch.shippers.health import (
     SYMPTOMS,
@@ -45,16 +42,13 @@ LINK_PREVIEWERS = re.compile(
     re.IGNORECASE,
 )
 FORM_COOKIE = "sd_form"  # double-submit token of the sign-in form (no session exists yet)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; "
-        "style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; "
-        "frame-ancestors 'none'"
-    ),
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-}
+SITE = Site(
+    path="/shipper",
+    form_cookie=FORM_COOKIE,
+    sign_in_template="shipper/sign_in.html",
+    roles=(Role.SHIPPER,),
+    headers=security_headers(img_src="'self' data: blob:"),
+)
 # Strings the script shows; they live in the catalogues like every other page string.
 SCRIPT_MSGIDS = [
     "Pick up",
@@ -108,38 +102,18 @@ SCRIPT_MSGIDS = [
 ]
 
 
-@lru_cache(maxsize=8)
-def asset_version(name: str) -> str:
-    """A content hash for cache-busting ``/static`` URLs (the service worker caches them)."""
-    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
-
-
-def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    context = {"asset": lambda name: f"/static/{name}?v={asset_version(name)}", **context}
-    response = render(request, template, context, status_code=status)
-    response.headers.update(SECURITY_HEADERS)
-    return response
-
-
-def _sign_in_page(request: Request, *, error: str | None = None, status: int = 200) -> Response:
-    token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
-    response = _page(request, "shipper/sign_in.html", {"form_token": token, "error": error}, status)
-    response.set_cookie(
-        FORM_COOKIE, token, httponly=True, samesite="strict", path="/shipper", max_age=3600
-    )
-    return response
-
-
 @router.get("")
 def shipper_page(request: Request, session: SessionDep) -> Response:
     """The sign-in form, or (signed in) the declaration and the route."""
     page = read_session(request)
     if page is None or page.principal.role is not Role.SHIPPER:
-        return _sign_in_page(request)
+        return SITE.sign_in_page(request)
     shipper = session.get(Shipper, page.principal.id)
     if shipper is None:
-        return _sign_in_page(request)
-    return _page(request, "shipper/page.html", _boot(request, session, shipper, page.csrf_token))
+        return SITE.sign_in_page(request)
+    return SITE.page(
+        request, "shipper/page.html", _boot(request, session, shipper, page.csrf_token)
+    )
 
 
 def _boot(request: Request, session: SessionDep, shipper: Shipper, csrf: str) -> dict[str, Any]:
@@ -181,19 +155,15 @@ def sign_in_form(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=64)] = "",
 ) -> Response:
     """Phone and PIN; throttled per phone by the sign-in service."""
-    expected = request.cookies.get(FORM_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, csrf_token):
-        return _sign_in_page(request, error="form_expired", status=403)
-    try:
-        principal = sign_in(session, username=phone, password=pin)
-    except TooManyRequests:
-        return _sign_in_page(request, error="throttled", status=429)
-    except NotAuthenticated:
-        # Returning normally commits the counted failure, as the service intends.
-        return _sign_in_page(request, error="wrong_pin", status=401)
-    if principal.role is not Role.SHIPPER:
-        return _sign_in_page(request, error="not_a_shipper", status=403)
-    return _signed_in(principal)
+    return SITE.sign_in(
+        request,
+        session,
+        username=phone,
+        password=pin,
+        form_token=csrf_token,
+        wrong="wrong_pin",
+        wrong_role="not_a_shipper",
+    )
 
 
 @router.api_route("/link/{token}", methods=["GET", "HEAD"])
@@ -204,41 +174,24 @@ def sign_in_link(request: Request, session: SessionDep, token: str) -> Response:
     before the shipper taps it: those get the sign-in page and the link stays valid.
     """
     if request.method == "HEAD" or LINK_PREVIEWERS.search(request.headers.get("user-agent", "")):
-        return _sign_in_page(request)
+        return SITE.sign_in_page(request)
     try:
         principal = consume_sign_in_link(session, token=token)
     except NotAuthenticated:
-        return _sign_in_page(request, error="link_invalid", status=401)
-    return _signed_in(principal)
-
-
-def _signed_in(principal: Principal) -> Response:
-    response = RedirectResponse("/shipper", status_code=303)
-    start_session(response, principal)
-    response.delete_cookie(FORM_COOKIE, path="/shipper")
-    response.headers.update({"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"})
-    return response
+        return SITE.sign_in_page(request, error="link_invalid", status=401)
+    return SITE.signed_in(principal)
 
 
 @router.post("/sign-out")
 def sign_out(
     request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=64)] = ""
 ) -> Response:
-    response = RedirectResponse("/shipper", status_code=303)
-    page = read_session(request)
-    if page is not None:
-        check_csrf(request, page, submitted=csrf_token)
-        end_session(response)
-    return response
+    return SITE.sign_out(request, csrf_token)
 
 
 @router.get("/lang/{locale}")
 def switch_language(locale: str) -> Response:
-    """Vietnamese or English, remembered in a cookie for a year."""
-    response = RedirectResponse("/shipper", status_code=303)
-    if locale in i18n.SUPPORTED:
-        response.set_cookie(i18n.LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/")
-    return response
+    return SITE.choose_language(locale)
 
 
 @router.get("/sw.js")

@@ -49,7 +49,7 @@ def test_a_shipper_signs_in_declares_picks_up_offline_and_hands_off(
         _current(page).locator("button[data-act=handoff]").click()
         expect(_current(page)).to_contain_text("Hùng")
         _current(page).locator("input[data-act=photo]").set_input_files(_big_png(tmp_path))
-        expect(page.locator("#stops")).to_contain_text("Đã xong lộ trình", timeout=15_000)
+        expect(page.locator("#stops")).to_contain_text("Đã xong lộ trình", timeout=45_000)
         _settled(page)
         expect(page.locator("details.stop.delivery")).to_contain_text(["Đã giao", "Đã giao"])
         page.screenshot(path=artifacts / "5-delivered.png", full_page=True)
