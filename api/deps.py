@@ -15,8 +15,8 @@ from dispatch.auth.api_keys import KEY_PREFIX, authenticate_key
 from dispatch.auth.principal import Principal, Role
 from dispatch.auth.tokens import read_token
 from dispatch.clock import utcnow
-from dispatch.db import get_sessionmaker
-from dispatch.errors import DispatchError, Forbidden, NotAuthenticated
+from dispatch.db import get_sessionmaker, transaction
+from dispatch.errors import Forbidden, NotAuthenticated
 from dispatch.shippers.models import Shipper
 from dispatch.users.models import User
 
@@ -27,21 +27,8 @@ def get_session(request: Request) -> Iterator[Session]:
     A DispatchError raised with ``keep_changes`` (a failed sign-in that must be counted)
     is committed too.
     """
-    session = get_sessionmaker()()
-    try:
+    with get_sessionmaker()() as session, transaction(session):
         yield session
-        session.commit()
-    except DispatchError as exc:
-        if exc.keep_changes:
-            session.commit()
-        else:
-            session.rollback()
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # "function": commit before the answer is sent, so a client reading right after its own

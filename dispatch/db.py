@@ -106,9 +106,9 @@ def get_sessionmaker() -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
-    session = (factory or get_sessionmaker())()
+def transaction(session: Session) -> Iterator[Session]:
+    """The boundary's commit policy: commit on success, roll back on any error, except
+    a DispatchError raised with ``keep_changes`` (a failed sign-in must stay counted)."""
     try:
         yield session
         session.commit()
@@ -118,8 +118,13 @@ def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Sess
     except BaseException:
         session.rollback()
         raise
-    finally:
-        session.close()
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session] | None = None) -> Iterator[Session]:
+    """A new session holding one transaction (see ``transaction``)."""
+    with (factory or get_sessionmaker())() as session, transaction(session):
+        yield session
 
 
 def is_postgresql(session: Session) -> bool:

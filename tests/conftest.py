@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import get_session
-from dispatch.db import make_engine
-from dispatch.errors import DispatchError
+from dispatch.db import make_engine, transaction
 from tests.databases import migrated_database
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -66,15 +65,8 @@ def app(session: Session) -> FastAPI:
     app = create_app()
 
     def test_session() -> Iterator[Session]:
-        try:
+        with transaction(session):
             yield session
-            session.commit()
-        except DispatchError as exc:
-            session.commit() if exc.keep_changes else session.rollback()
-            raise
-        except BaseException:
-            session.rollback()
-            raise
 
     app.dependency_overrides[get_session] = test_session
     return app
