@@ -27,7 +27,14 @@ from routing.problem import (
     Vehicle,
 )
 from routing.search import SearchOptions
-from routing.solution import RouteStop, Solution, Unassigned, UnassignedReason, VehicleRoute
+from routing.solution import (
+    Relaxation,
+    RouteStop,
+    Solution,
+    Unassigned,
+    UnassignedReason,
+    VehicleRoute,
+)
 from routing.solve import solve
 from routing.speed import MOTORBIKE_HANOI, Slowdown, SpeedProfile
 from routing.verify import validate
@@ -47,6 +54,7 @@ __all__ = [
     "OsrmBackend",
     "PickupDelivery",
     "Problem",
+    "Relaxation",
     "RouteStop",
     "RoutingError",
     "SearchOptions",

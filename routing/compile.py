@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from routing.commitments import relax_commitments
 from routing.core import Network
 from routing.matrix import HaversineBackend, MatrixBackend, TravelMatrices
 from routing.problem import Delivery, Job, Location, Problem, StopKind, TimeWindow
+from routing.solution import Relaxation
 from routing.speed import SpeedProfile
 
 __all__ = ["Compiled", "Visit", "compile_problem", "grams"]
@@ -42,6 +44,8 @@ class Compiled:
     visits: dict[int, Visit]
     """Visit node -> what it is."""
     locations: tuple[Location, ...]
+    relaxed: tuple[Relaxation, ...] = ()
+    """Rules relaxed for locked stops that cannot keep them (see routing.commitments)."""
 
 
 def _layout(problem: Problem) -> tuple[list[Location], dict[int, Visit]]:
@@ -140,7 +144,9 @@ def compile_problem(problem: Problem, backend: MatrixBackend | None = None) -> C
         locked=locked,
         allowed={n: (v,) for v, route in enumerate(locked) for n in route},
     )
-    return Compiled(network, visits, tuple(points))
+    names = {n: (problem.jobs[v.job].id, v.kind) for n, v in visits.items()}
+    network, relaxed = relax_commitments(problem, network, names)
+    return Compiled(network, visits, tuple(points), relaxed)
 
 
 def _pairs(visits: dict[int, Visit]) -> tuple[tuple[int, int], ...]:

@@ -16,7 +16,14 @@ from routing.problem import (
     TimeWindow,
     Vehicle,
 )
-from routing.solution import RouteStop, Solution, Unassigned, UnassignedReason, VehicleRoute
+from routing.solution import (
+    Relaxation,
+    RouteStop,
+    Solution,
+    Unassigned,
+    UnassignedReason,
+    VehicleRoute,
+)
 from routing.speed import SpeedProfile
 
 __all__ = ["problem_from_dict", "problem_to_dict", "solution_from_dict", "solution_to_dict"]
@@ -170,7 +177,31 @@ def solution_to_dict(s: Solution) -> dict[str, Any]:
         "unassigned": unassigned,
         "distance_m": s.distance_m,
         "stats": dict(s.stats),
+        "relaxed": [_relaxation_to_dict(r) for r in s.relaxed],
     }
+
+
+def _relaxation_to_dict(r: Relaxation) -> dict[str, Any]:
+    return {
+        "vehicle_id": r.vehicle_id,
+        "rule": r.rule,
+        "limit": r.limit,
+        "needed": r.needed,
+        "job_id": r.job_id,
+        "kind": None if r.kind is None else r.kind.value,
+    }
+
+
+def _relaxation_from_dict(d: dict[str, Any]) -> Relaxation:
+    kind = d.get("kind")
+    return Relaxation(
+        vehicle_id=str(d["vehicle_id"]),
+        rule=str(d["rule"]),
+        limit=float(d["limit"]),
+        needed=float(d["needed"]),
+        job_id=None if d.get("job_id") is None else str(d["job_id"]),
+        kind=None if kind is None else StopKind(kind),
+    )
 
 
 def solution_from_dict(d: dict[str, Any]) -> Solution:
@@ -187,4 +218,7 @@ def solution_from_dict(d: dict[str, Any]) -> Solution:
         for r in d.get("routes", [])
     )
     unassigned = tuple(Unassigned(str(a), UnassignedReason(b)) for a, b in d.get("unassigned", []))
-    return Solution(routes, unassigned, int(d.get("distance_m", 0)), dict(d.get("stats", {})))
+    relaxed = tuple(_relaxation_from_dict(r) for r in d.get("relaxed", []))
+    return Solution(
+        routes, unassigned, int(d.get("distance_m", 0)), dict(d.get("stats", {})), relaxed
+    )

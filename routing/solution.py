@@ -9,7 +9,14 @@ from typing import Any
 
 from routing.problem import Location, StopKind
 
-__all__ = ["RouteStop", "Solution", "Unassigned", "UnassignedReason", "VehicleRoute"]
+__all__ = [
+    "Relaxation",
+    "RouteStop",
+    "Solution",
+    "Unassigned",
+    "UnassignedReason",
+    "VehicleRoute",
+]
 
 
 class UnassignedReason(StrEnum):
@@ -59,6 +66,25 @@ class Unassigned:
 
 
 @dataclass(frozen=True)
+class Relaxation:
+    """A rule a vehicle's locked stops break even on their earliest schedule, and the limit
+    it was moved to so that what is promised stays in the plan (see routing.commitments).
+
+    ``rule`` is ``window`` (of the locked stop ``job_id``/``kind``), ``shift_end``,
+    ``capacity_kg``, ``capacity_parcels`` or ``max_stops``; ``limit`` is the problem's
+    limit and ``needed`` what the locked stops need, in the problem's units (seconds from
+    the epoch, kilograms, parcels, stops).
+    """
+
+    vehicle_id: str
+    rule: str
+    limit: float
+    needed: float
+    job_id: str | None = None
+    kind: StopKind | None = None
+
+
+@dataclass(frozen=True)
 class Solution:
     routes: tuple[VehicleRoute, ...] = ()
     """One per vehicle of the problem, in the problem's order (possibly with no stops)."""
@@ -66,6 +92,8 @@ class Solution:
     distance_m: int = 0
     stats: dict[str, float] = field(default_factory=dict)
     """Solver figures for logs (wall time, objective); not part of the plan."""
+    relaxed: tuple[Relaxation, ...] = ()
+    """Rules relaxed for locked stops that could no longer keep them (late, overloaded)."""
 
     def route_of(self, vehicle_id: str) -> VehicleRoute | None:
         return next((r for r in self.routes if r.vehicle_id == vehicle_id), None)

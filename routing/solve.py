@@ -9,7 +9,7 @@ from routing.check import check_problem
 from routing.compile import Compiled, compile_problem
 from routing.core import Network, Route, restrict
 from routing.matrix import MatrixBackend
-from routing.model import solve_network
+from routing.model import ModelResult, solve_network
 from routing.precheck import precheck
 from routing.problem import Problem, StopKind
 from routing.schedule import schedule_route
@@ -56,11 +56,22 @@ def solve(
     opts = replace(options or SearchOptions(), time_limit_s=max(0.1, time_limit_s - spent))
     warm = _initial_routes(problem, compiled, keep, initial) if initial else None
     result = solve_network(net, opts, warm)
+    if not result.found:
+        result = _commitments_only(net)
     routes = tuple(tuple(keep[n] for n in r) for r in result.routes)
     for node in result.dropped:
         reasons.setdefault(compiled.visits[keep[node]].job, UnassignedReason.NO_ROOM)
     stats = {"wall_s": time.perf_counter() - started, "objective": float(result.objective)}
     return build_solution(problem, compiled, routes, reasons, stats)
+
+
+def _commitments_only(net: Network) -> ModelResult:
+    """No assignment at all within the limit: the locked stops alone are still a plan (they
+    keep the relaxed rules by construction), and every other job is left out."""
+    routes = tuple(net.locked_prefix(v) for v in range(net.num_vehicles))
+    served = {n for r in routes for n in r}
+    dropped = tuple(n for n in net.visits if n not in served)
+    return ModelResult(routes, dropped, 0, found=False)
 
 
 def _empty(problem: Problem) -> Solution:
@@ -108,7 +119,7 @@ def build_solution(
     ]
     unassigned = tuple(Unassigned(problem.jobs[j].id, r) for j, r in sorted(reasons.items()))
     total = sum(r.distance_m for r in vehicle_routes)
-    return Solution(tuple(vehicle_routes), unassigned, total, stats)
+    return Solution(tuple(vehicle_routes), unassigned, total, stats, compiled.relaxed)
 
 
 def _vehicle_route(

@@ -151,7 +151,8 @@ def merge(problem: Problem, parts: Sequence[Solution]) -> Solution:
         for v in problem.vehicles
     )
     unassigned = tuple(u for part in parts for u in part.unassigned)
-    return Solution(ordered, unassigned, sum(r.distance_m for r in ordered))
+    relaxed = tuple(r for part in parts for r in part.relaxed)
+    return Solution(ordered, unassigned, sum(r.distance_m for r in ordered), relaxed=relaxed)
 
 
 def repair(problem: Problem, merged: Solution, *, time_limit_s: float = 5.0) -> Solution:

@@ -130,7 +130,7 @@ def build_plan_input(
             jobs.append(_new_job(order, now))
     locked: list[LockedStop] = []
     for work in fleet:
-        carried, stops = _carried(work)
+        carried, stops = _carried(work, now)
         jobs += carried
         locked += stops
     first_pickup = _first_pickup(jobs)
@@ -150,12 +150,19 @@ def _seconds(moment: datetime, epoch: datetime) -> int:
     return int((moment - epoch).total_seconds())
 
 
+def _window(order: Order, now: datetime) -> TimeWindow | None:
+    """The delivery window in seconds from ``now``. A window already closed (a kept stop
+    running late) becomes an empty window at its start; routing relaxes its end to the
+    earliest time the shipper can be there and reports it (``Solution.relaxed``)."""
+    if order.window_start is None and order.window_end is None:
+        return None
+    start = 0 if order.window_start is None else max(0, _seconds(order.window_start, now))
+    end = 10 * 24 * 3600 if order.window_end is None else _seconds(order.window_end, now)
+    return TimeWindow(start, max(start, end))
+
+
 def _new_job(order: Order, now: datetime) -> PickupDelivery:
-    window = None
-    if order.window_start is not None or order.window_end is not None:
-        start = 0 if order.window_start is None else max(0, _seconds(order.window_start, now))
-        end = 10 * 24 * 3600 if order.window_end is None else _seconds(order.window_end, now)
-        window = TimeWindow(start, end)
+    window = _window(order, now)
     return PickupDelivery(
         id=job_id(order.id),
         pickup=Location(order.sales_point.lat, order.sales_point.lon),
@@ -168,9 +175,11 @@ def _new_job(order: Order, now: datetime) -> PickupDelivery:
     )
 
 
-def _carried(work: ShipperWork) -> tuple[list[Job], list[LockedStop]]:
-    """A shipper's remaining stops as jobs locked to them, without windows: they are
-    promised already, and an unreachable window must not make the whole problem fail."""
+def _carried(work: ShipperWork, now: datetime) -> tuple[list[Job], list[LockedStop]]:
+    """A shipper's remaining stops as jobs locked to them, in their order, with their
+    windows: nobody is served before their window opens, and a window the shipper can no
+    longer keep is relaxed by routing (locked stops are commitments, see
+    ``routing.commitments``) instead of making the whole problem infeasible."""
     by_order: dict[int, list[Stop]] = {}
     for stop in work.remaining:
         if stop.order.status in (OrderStatus.ASSIGNED, OrderStatus.PICKED_UP):
@@ -187,6 +196,7 @@ def _carried(work: ShipperWork) -> tuple[list[Job], list[LockedStop]]:
                     delivery=Location(order.lat, order.lon),
                     weight_kg=order.weight_kg,
                     parcels=order.parcels,
+                    delivery_window=_window(order, now),
                     pickup_service_s=PICKUP_SERVICE_S,
                     delivery_service_s=DELIVERY_SERVICE_S,
                 )
@@ -198,6 +208,7 @@ def _carried(work: ShipperWork) -> tuple[list[Job], list[LockedStop]]:
                     location=Location(order.lat, order.lon),
                     weight_kg=order.weight_kg,
                     parcels=order.parcels,
+                    window=_window(order, now),
                     service_s=DELIVERY_SERVICE_S,
                 )
             )

@@ -32,6 +32,8 @@ from routing import Solution, VehicleRoute
 __all__ = ["REASON_TEXT", "SHIPPER_CHANGED", "apply_plan"]
 
 SHIPPER_CHANGED = "shipper_unavailable"
+MAX_LISTED = 100
+"""Ids listed in a run's figures, at most (the counts are complete)."""
 REASON_TEXT = {
     "too_heavy": "heavier or bulkier than any cleared shipper can carry",
     "window_unreachable": "no shipper can reach the recipient within the delivery window",
@@ -244,5 +246,19 @@ def _figures(
         "wall_s": round((utcnow() - started).total_seconds(), 3),
         "shippers": len(plan.problem.vehicles),
         "carried_jobs": len(plan.problem.jobs) - len(plan.versions),
+        "relaxed": _relaxed(solution),
         **extra,
+    }
+
+
+def _relaxed(solution: Solution) -> dict[str, Any]:
+    """What the stops shippers already had could no longer keep (late, overloaded, past
+    the shift end): kept anyway, counted by rule, with the orders and shippers concerned."""
+    by_rule = Counter(r.rule for r in solution.relaxed)
+    late = sorted({order_id_of(r.job_id) for r in solution.relaxed if r.job_id is not None})
+    shippers = sorted({shipper_id_of(r.vehicle_id) for r in solution.relaxed})
+    return {
+        "by_rule": dict(sorted(by_rule.items())),
+        "late_order_ids": late[:MAX_LISTED],
+        "shipper_ids": shippers[:MAX_LISTED],
     }
