@@ -84,6 +84,7 @@ def _unique(kind: str, ids: list[str]) -> None:
 
 def check_problem(problem: Problem) -> None:
     """Raise `InvalidProblemError` (a `ValueError`) on the first malformed part."""
+    _window("planning day", problem.day)
     for v in problem.vehicles:
         _vehicle(v)
     for job in problem.jobs:

@@ -16,14 +16,11 @@ import numpy.typing as npt
 from routing.commitments import relax_commitments
 from routing.core import Network
 from routing.matrix import HaversineBackend, MatrixBackend, TravelMatrices
-from routing.problem import Delivery, Job, Location, Problem, StopKind, TimeWindow
+from routing.problem import OPEN_END, Delivery, Job, Location, Problem, StopKind, TimeWindow
 from routing.solution import Relaxation
 from routing.speed import SpeedProfile
 
-__all__ = ["Compiled", "Visit", "compile_problem", "grams"]
-
-OPEN_END = 10 * 24 * 3600
-"""The latest time when neither a job nor any shift says otherwise."""
+__all__ = ["OPEN_END", "Compiled", "Visit", "compile_problem", "grams"]
 
 
 def grams(kg: float) -> int:
@@ -98,8 +95,7 @@ def compile_problem(problem: Problem, backend: MatrixBackend | None = None) -> C
     points, visits = _layout(problem)
     mats = (backend or HaversineBackend()).matrices(points)
     vehicles, nv = problem.vehicles, len(problem.vehicles)
-    day_start = min((v.shift.start for v in vehicles), default=0)
-    day_end = max((v.shift.end for v in vehicles), default=OPEN_END)
+    day_start, day_end = problem.planning_day.start, problem.planning_day.end
     early = [v.shift.start for v in vehicles] * 2
     late = [v.shift.end for v in vehicles] * 2
     service = [0] * (2 * nv)

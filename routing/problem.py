@@ -57,6 +57,10 @@ class TimeWindow:
         return None if data is None else cls(int(data[0]), int(data[1]))
 
 
+OPEN_END = 10 * 24 * 3600
+"""The latest time when neither a job nor any shift says otherwise."""
+
+
 class StopKind(StrEnum):
     PICKUP = "pickup"
     DELIVERY = "delivery"
@@ -134,6 +138,17 @@ class Problem:
     locked: tuple[LockedStop, ...] = ()
     epoch_time_of_day_s: int = 0
     """Local time of day (s after midnight) of the epoch, for rush-hour slowdowns."""
+    day: TimeWindow | None = None
+    """The planning day: what a job without a window means, and the span rush-hour
+    slowdowns are read in. Defaults to the span of the vehicles' shifts."""
+
+    @property
+    def planning_day(self) -> TimeWindow:
+        if self.day is not None:
+            return self.day
+        starts = [v.shift.start for v in self.vehicles]
+        ends = [v.shift.end for v in self.vehicles]
+        return TimeWindow(min(starts, default=0), max(ends, default=OPEN_END))
 
     def to_dict(self) -> dict[str, Any]:
         from routing.serialize import problem_to_dict

@@ -120,6 +120,7 @@ def problem_to_dict(p: Problem) -> dict[str, Any]:
         "jobs": [_job_to_dict(j) for j in p.jobs],
         "locked": [[s.job_id, s.vehicle_id, s.kind.value] for s in p.locked],
         "epoch_time_of_day_s": p.epoch_time_of_day_s,
+        "day": _window(p.day),
     }
 
 
@@ -129,6 +130,7 @@ def problem_from_dict(d: dict[str, Any]) -> Problem:
         jobs=tuple(_job_from_dict(j) for j in d.get("jobs", [])),
         locked=tuple(LockedStop(str(a), str(b), StopKind(c)) for a, b, c in d.get("locked", [])),
         epoch_time_of_day_s=int(d.get("epoch_time_of_day_s", 0)),
+        day=TimeWindow.from_dict(d.get("day")),
     )
 
 

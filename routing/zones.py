@@ -139,7 +139,9 @@ def _zone(problem: Problem, z: int, labels: npt.NDArray[np.int64], vehicle_zone:
     vehicles = tuple(v for v, vz in zip(problem.vehicles, vehicle_zone, strict=True) if vz == z)
     ids = {v.id for v in vehicles}
     locked = tuple(s for s in problem.locked if s.vehicle_id in ids)
-    sub = Problem(vehicles, jobs, locked, problem.epoch_time_of_day_s)
+    # The parent's day, so travel times in a zone equal those of the whole problem and
+    # merged routes stay feasible.
+    sub = Problem(vehicles, jobs, locked, problem.epoch_time_of_day_s, problem.planning_day)
     return Zone(z, sub)
 
 

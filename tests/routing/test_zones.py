@@ -55,3 +55,8 @@ class TestMergeAndRepair:
         problem = big_problem()
         solution = solve_zoned(problem, time_limit_s=2.0, workers=2, jobs_per_zone=30)
         assert validate(problem, solution) == []
+
+    def test_zones_inherit_the_planning_day(self) -> None:
+        problem = big_problem()
+        for zone in split(problem, jobs_per_zone=30):
+            assert zone.problem.planning_day == problem.planning_day
