@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import redis.exceptions
@@ -62,12 +63,15 @@ FanOut = Callable[[PlanInput, Sequence[dict[str, Any]]], None]
 """Hands the zones of a large run to parallel workers; they call ``finish_zoned_run``."""
 
 
-def prepare_run(session: Session, *, run_id: int, task_id: str | None = None) -> PlanInput | None:
-    """Start the run, claim its orders and read the fleet; None if it already finished."""
+def prepare_run(
+    session: Session, *, run_id: int, task_id: str | None = None, now: datetime | None = None
+) -> PlanInput | None:
+    """Start the run, claim its orders and read the fleet at ``now`` (aware, local; the
+    clock by default); None if it already finished."""
     run = begin_run(session, run_id=run_id, task_id=task_id)
     if run is None:
         return None
-    now = local_now()
+    now = now or local_now()
     orders = claim_orders(
         session, run_id=run.id, zone=run.zone, now=now, lease_s=get_settings().claim_lease_s
     )

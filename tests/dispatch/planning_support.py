@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -56,11 +56,12 @@ def make_cleared_shipper(session: Session, **overrides: Any) -> Shipper:
 
 
 def plan_in_session(
-    session: Session, *, time_limit_s: float = 0.2
+    session: Session, *, time_limit_s: float = 0.2, now: datetime | None = None
 ) -> tuple[PlanningRun, PlanInput, Solution, dict[str, Any] | None]:
-    """A whole run inside the test's transaction: create, prepare, solve, write."""
+    """A whole run inside the test's transaction, read at ``now`` (the clock by default):
+    create, prepare, solve, write."""
     run = create_run(session, trigger=PlanningTrigger.DISPATCHER)
-    plan = prepare_run(session, run_id=run.id)
+    plan = prepare_run(session, run_id=run.id, now=now)
     assert plan is not None
     solution = solve_plan(plan, time_limit_s=time_limit_s, jobs_per_zone=400)
     figures = apply_plan(session, plan=plan, solution=solution, solver_s=0.5)
