@@ -2,7 +2,8 @@
 
 Off duty, the orders they have not picked up go back to ``pending`` (their stops leave the
 route) and a planning run is queued at once to give them to someone else. Parcels already
-picked up stay with the shipper: only they can deliver or return them.
+picked up stay with the shipper: only they can deliver or return them. A failing health
+declaration sends the shipper's orders back the same way (``return_to_planning``).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from dispatch.enums import ActorKind, OrderStatus, PlanningTrigger, StopStatus
 from dispatch.errors import NotFound
 from dispatch.orders.models import Order
 from dispatch.orders.states import transition
-from dispatch.planning.models import PlanningRun, Route, Stop
+from dispatch.planning.models import PlanningRun, Route
 from dispatch.planning.runs import create_run
-from dispatch.rebalancing.plan import build_plan, write_schedule
+from dispatch.rebalancing.plan import remove_orders
 from dispatch.shippers.models import Shipper
 
-__all__ = ["DutyChange", "set_on_duty"]
+__all__ = ["OFF_DUTY_REASON", "DutyChange", "return_to_planning", "set_on_duty"]
 
 OFF_DUTY_REASON = "shipper_off_duty"
 
@@ -57,7 +58,25 @@ def set_on_duty(
     if on_duty:
         session.flush()
         return DutyChange(shipper, (), None)
-    returned = _return_unpicked(session, shipper, actor=actor, note=note, now=now or utcnow())
+    return return_to_planning(
+        session, shipper, actor=actor, reason=OFF_DUTY_REASON, note=note, now=now
+    )
+
+
+def return_to_planning(
+    session: Session,
+    shipper: Shipper,
+    *,
+    actor: Actor,
+    reason: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> DutyChange:
+    """Send the shipper's orders not yet picked up back to ``pending`` (their stops leave
+    the route, the rest is re-timed) and queue a planning run for them if there were any."""
+    returned = _return_unpicked(
+        session, shipper, actor=actor, reason=reason, note=note, now=now or utcnow()
+    )
     run = None
     if returned:
         user_id = actor.id if actor.kind in (ActorKind.DISPATCHER, ActorKind.ADMIN) else None
@@ -69,7 +88,13 @@ def set_on_duty(
 
 
 def _return_unpicked(
-    session: Session, shipper: Shipper, *, actor: Actor, note: str | None, now: datetime
+    session: Session,
+    shipper: Shipper,
+    *,
+    actor: Actor,
+    reason: str,
+    note: str | None,
+    now: datetime,
 ) -> list[Order]:
     routes = session.scalars(select(Route).where(Route.shipper_id == shipper.id)).all()
     returned: list[Order] = []
@@ -82,25 +107,16 @@ def _return_unpicked(
         if not unpicked:
             continue
         orders = list({o.id: o for o in unpicked}.values())
-        plan = build_plan(session, route, now=now)
-        ids = {o.id for o in orders}
-        for stop in [s for s in route.stops if s.order_id in ids]:
-            _remove(session, route, stop)
-        write_schedule(session, plan, [n for n in plan.sequence if plan.key_of(n)[0] not in ids])
+        remove_orders(session, route, {o.id for o in orders}, now=now)
         for order in orders:
             transition(
                 session,
                 order,
                 OrderStatus.PENDING,
                 actor=actor,
-                reason=OFF_DUTY_REASON,
+                reason=reason,
                 note=note,
                 data={"route_id": route.id, "shipper_id": shipper.id},
             )
         returned += orders
     return returned
-
-
-def _remove(session: Session, route: Route, stop: Stop) -> None:
-    route.stops.remove(stop)
-    session.delete(stop)

@@ -10,7 +10,7 @@ that what the shipper sees is exactly what the validator checks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -33,6 +33,7 @@ __all__ = [
     "StopKey",
     "build_plan",
     "day_epoch",
+    "remove_orders",
     "shipper_position",
     "write_schedule",
 ]
@@ -130,6 +131,19 @@ def write_schedule(
         stop.planned_departure = plan.at(times.departure)
         stop.forced = placed.get(order_id, bool(stop.forced))
     plan.route.distance_m = int(schedule.distance)
+
+
+def remove_orders(
+    session: Session, route: Route, order_ids: Collection[int], *, now: datetime
+) -> None:
+    """Take these orders' planned stops off ``route``; the stops left keep their order and
+    get new sequences and ETAs (from the shipper's position, no earlier than ``now``)."""
+    plan = build_plan(session, route, now=now)
+    for stop in [s for s in route.stops if s.order_id in order_ids]:
+        if stop.status is StopStatus.PLANNED:
+            route.stops.remove(stop)
+            session.delete(stop)
+    write_schedule(session, plan, [n for n in plan.sequence if plan.key_of(n)[0] not in order_ids])
 
 
 def _new_stop(session: Session, plan: RoutePlan, order_id: int, kind: StopKind) -> Stop:

@@ -3,7 +3,8 @@
 Which questions are asked is the ``health_questions`` setting. A declaration is kept per
 shipper per local day; a failing one is stored with its failures, which keeps the shipper
 out of today's planning runs (they only take shippers with a passing declaration today)
-and is what the dispatcher console shows.
+and is what the dispatcher console shows. The orders such a shipper has not picked up yet
+go back to planning at once, as when a shipper goes off duty.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dispatch.actors import Actor
 from dispatch.clock import local_today
+from dispatch.enums import ActorKind
 from dispatch.errors import Conflict, FieldError, NotFound, ValidationFailed
+from dispatch.rebalancing.duty import return_to_planning
 from dispatch.settings import get_settings
 from dispatch.shippers.models import HealthDeclaration, Shipper
 
 log = logging.getLogger(__name__)
 
+HEALTH_FAILED_REASON = "health_declaration_failed"
+"""The reason recorded on orders sent back to planning by a failing declaration."""
 # The Ministry of Health's fever threshold.
 FEVER_FROM_C = 37.5
 PLAUSIBLE_C = (34.0, 43.0)
@@ -120,6 +126,14 @@ def declare_health(
     if not declaration.passed:
         log.warning(
             "shipper %s failed today's health declaration: %s", shipper_id, verdict.failures
+        )
+        # Orders they have not picked up go to someone else, as when they go off duty.
+        return_to_planning(
+            session,
+            shipper,
+            actor=Actor(ActorKind.SHIPPER, shipper.id),
+            reason=HEALTH_FAILED_REASON,
+            note="; ".join(verdict.failures),
         )
     return declaration
 
