@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -9,17 +10,23 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from dispatch.actors import SYSTEM
 from dispatch.clock import local_today
+from dispatch.enums import OrderStatus, StopStatus
 from dispatch.errors import Conflict, NotFound, ValidationFailed
+from dispatch.orders.states import transition
 from dispatch.settings import get_settings
 from dispatch.shippers.health import (
+    HEALTH_FAILED_REASON,
     TEST_VALID_DAYS,
     HealthAnswers,
     declaration_for,
     declare_health,
     list_declarations,
 )
-from tests.factories import make_declaration, make_shipper
+from tests.dispatch.planning_support import RecordingRunner, recording_runner
+from tests.dispatch.rebalancing_support import MORNING
+from tests.factories import make_declaration, make_order, make_planned_route, make_shipper
 
 HEALTHY = HealthAnswers(
     temperature_c=36.6,
@@ -165,3 +172,52 @@ class TestQuestionsSetting:
         )
 
         assert declaration.failures == ["not_vaccinated"]
+
+
+class TestFailingDeclarationWithOrders:
+    """A shipper who fails today's declaration after being given orders loses them to
+    planning, as when a dispatcher takes them off duty."""
+
+    @pytest.fixture(autouse=True)
+    def runner(self) -> Iterator[RecordingRunner]:
+        with recording_runner() as recording:
+            yield recording
+
+    def test_orders_not_picked_up_go_back_to_pending_and_leave_the_route(
+        self, session: Session
+    ) -> None:
+        shipper = make_shipper(session)
+        orders = [make_order(session) for _ in range(2)]
+        route = make_planned_route(session, shipper, orders, now=MORNING)
+
+        declare_health(session, shipper_id=shipper.id, answers=replace(HEALTHY, mask=False))
+
+        for order in orders:
+            assert order.status is OrderStatus.PENDING
+            assert order.events[-1].reason == HEALTH_FAILED_REASON
+        assert [s for s in route.stops if s.status is StopStatus.PLANNED] == []
+
+    def test_a_picked_up_parcel_stays_and_a_planning_run_is_sent_after_the_commit(
+        self, session: Session, runner: RecordingRunner
+    ) -> None:
+        shipper = make_shipper(session)
+        carried, unpicked = make_order(session), make_order(session)
+        route = make_planned_route(session, shipper, [carried, unpicked], now=MORNING)
+        transition(session, carried, OrderStatus.PICKED_UP, actor=SYSTEM)
+
+        declare_health(session, shipper_id=shipper.id, answers=replace(HEALTHY, temperature_c=38.2))
+        session.commit()
+
+        assert carried.status is OrderStatus.PICKED_UP
+        assert {s.order_id for s in route.stops if s.status is StopStatus.PLANNED} == {carried.id}
+        assert unpicked.status is OrderStatus.PENDING
+        assert [name for name, _ in runner.sent] == ["planning.run"]
+
+    def test_a_passing_declaration_changes_no_route(self, session: Session) -> None:
+        shipper = make_shipper(session)
+        order = make_order(session)
+        make_planned_route(session, shipper, [order], now=MORNING)
+
+        declare_health(session, shipper_id=shipper.id, answers=HEALTHY)
+
+        assert order.status is OrderStatus.ASSIGNED
