@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dispatch.actors import Actor
 from dispatch.clock import to_local, utcnow
+from dispatch.db import is_postgresql
 from dispatch.enums import ActorKind, GeocodePrecision, OrderStatus
 from dispatch.errors import Conflict, FieldError, ValidationFailed
 from dispatch.geo import check_in_service_area
@@ -72,27 +73,31 @@ def create_order(
         geocoder=geocoder,
         now=now or utcnow(),
     )
-    ref = data.external_ref
-    if ref is not None:
-        existing = find_by_external_ref(session, sales_point_id, [ref])
-        if ref in existing:
-            raise DuplicateOrder(ref, existing[ref])
-    order = Order(**values)
-    try:
-        # A savepoint, so that losing a race for the same external_ref leaves the
-        # transaction usable to look up the winner's id.
-        with session.begin_nested():
-            session.add(order)
-            session.flush()
-    except IntegrityError:
-        existing = find_by_external_ref(session, sales_point_id, [ref]) if ref else {}
-        if ref is None or ref not in existing:
-            raise
-        raise DuplicateOrder(ref, existing[ref]) from None
+    order = _insert_order(session, values)
+    if order is None:
+        ref = values["external_ref"]
+        raise DuplicateOrder(ref, find_by_external_ref(session, sales_point_id, [ref])[ref])
     record_event(session, order, kind="created", actor=Actor(ActorKind.SALES_POINT, sales_point_id))
     session.flush()
     note_new_orders(session)  # a livestream's burst starts a planning run early
     return order
+
+
+def _insert_order(session: Session, values: dict[str, Any]) -> Order | None:
+    """The stored order, or None when the sales point already sent this external_ref.
+
+    ON CONFLICT DO NOTHING does in one round trip what a look-up, a savepoint and its
+    release did in four: a request racing for the same reference waits for the winner to
+    commit, then inserts nothing, and the winner's id is read afterwards.
+    """
+    dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
+    statement = (
+        dialect_insert(Order)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
+        .returning(Order)
+    )
+    return session.scalars(statement).one_or_none()
 
 
 def find_by_external_ref(session: Session, sales_point_id: int, refs: list[str]) -> dict[str, int]:
