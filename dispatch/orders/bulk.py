@@ -2,18 +2,21 @@
 
 Each row is validated and placed on its own; a bad row is reported with its field paths
 and never blocks the good ones. Existing external references are looked up in one query,
-and the new orders and their "created" events are inserted in two batched statements.
+and the new orders and their "created" events are inserted in two batches (COPY on
+PostgreSQL).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import ValidationError
-from sqlalchemy import insert, text
+from sqlalchemy import Column, Dialect, Table, insert, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from dispatch.clock import utcnow
 from dispatch.db import is_postgresql
@@ -27,6 +30,8 @@ from dispatch.planning.triggers import note_new_orders
 from dispatch.validation import field_errors
 
 MAX_ROWS = 1000
+_ORDERS = cast(Table, Order.__table__)
+_EVENTS = cast(Table, OrderEvent.__table__)
 
 
 @dataclass
@@ -124,18 +129,12 @@ def _insert_new(
     if fresh:
         rows = [{**values, "created_at": now, "updated_at": now} for _, values in fresh]
         ids = _insert_orders(session, rows)
+        actor = {"actor_kind": ActorKind.SALES_POINT, "actor_id": sales_point_id}
         events = [
-            {
-                "order_id": order_id,
-                "at": now,
-                "kind": "created",
-                "actor_kind": ActorKind.SALES_POINT,
-                "actor_id": sales_point_id,
-                "data": {"bulk": True},
-            }
+            {"order_id": order_id, "at": now, "kind": "created", **actor, "data": {"bulk": True}}
             for order_id in ids
         ]
-        session.execute(insert(OrderEvent), events)
+        _insert_rows(session, _EVENTS, events)
         for (result, values), order_id in zip(fresh, ids, strict=True):
             result.order_id = order_id
             result.tracking_token = values["tracking_token"]
@@ -146,9 +145,8 @@ def _insert_new(
 def _insert_orders(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert the rows, returning their ids in order.
 
-    On PostgreSQL the ids are drawn from the sequence first, so the rows go in as one
-    prepared statement executed many times (psycopg's pipeline) instead of a multi-row
-    INSERT … RETURNING whose tens of thousands of parameters psycopg parses slowly.
+    On PostgreSQL the ids are drawn from the sequence in one query, so that the rows can
+    go in with COPY, which returns nothing.
     """
     if not is_postgresql(session):
         return list(
@@ -162,5 +160,39 @@ def _insert_orders(session: Session, rows: list[dict[str, Any]]) -> list[int]:
             {"n": len(rows)},
         )
     )
-    session.execute(insert(Order), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    _insert_rows(session, _ORDERS, [{**r, "id": i} for r, i in zip(rows, ids, strict=True)])
     return ids
+
+
+def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows with the same keys: COPY on PostgreSQL, an executemany elsewhere."""
+    if not is_postgresql(session):
+        session.execute(insert(table), rows)
+        return
+    connection = session.connection()
+    given = rows[0].keys()
+    columns = [c for c in table.columns if c.name in given or c.default is not None]
+    convert = [_column_value(c, connection.dialect, given=c.name in given) for c in columns]
+    names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
+    driver = connection.connection.driver_connection  # inside the session's transaction
+    assert driver is not None
+    # COPY parses and checks the rows in the server in one stream: a fraction of the time
+    # of an INSERT executed a thousand times, however pipelined.
+    with driver.cursor().copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([to_db(row) for to_db in convert])
+
+
+def _column_value(
+    column: Column[Any], dialect: Dialect, *, given: bool
+) -> Callable[[dict[str, Any]], Any]:
+    """How an INSERT would send the column: the row's value, else the column's constant
+    default, through the type's bind processor (an enum's value, a UTC time, JSON)."""
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    process: Callable[[Any], Any] = processor or (lambda value: value)
+    if given:
+        return lambda row: process(row[column.name])
+    if not isinstance(column.default, ScalarElementColumnDefault):
+        raise ValueError(f"{column} has a computed default; give its value in every row")
+    constant = process(column.default.arg)
+    return lambda _row: constant
