@@ -90,14 +90,17 @@ def _insert_order(session: Session, values: dict[str, Any]) -> Order | None:
     release did in four: a request racing for the same reference waits for the winner to
     commit, then inserts nothing, and the winner's id is read afterwards.
     """
-    dialect_insert = postgresql.insert if is_postgresql(session) else sqlite.insert
-    statement = (
-        dialect_insert(Order)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
-        .returning(Order)
-    )
-    return session.scalars(statement).one_or_none()
+    statement = _INSERT_ORDER["postgresql" if is_postgresql(session) else "sqlite"]
+    return session.scalars(statement, [values]).one_or_none()
+
+
+# Built once: the values go as parameters, so no statement is rebuilt per order.
+_INSERT_ORDER = {
+    name: dialect.insert(Order)
+    .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
+    .returning(Order)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def find_by_external_ref(session: Session, sales_point_id: int, refs: list[str]) -> dict[str, int]:
