@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -66,9 +66,8 @@ def run_once(
         return claimed
     answer = produce()
     session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.id == claimed)
-        .values(status_code=answer.status_code, response_body=answer.body)
+        _STORE_ANSWER,
+        {"record_id": claimed, "status_code": answer.status_code, "response_body": answer.body},
     )
     return answer
 
@@ -95,20 +94,30 @@ def _claim(
 def _insert(
     session: Session, sales_point_id: int, key: str, digest: str, now: datetime
 ) -> int | None:
-    dialect = postgresql if is_postgresql(session) else sqlite
-    statement = (
-        dialect.insert(IdempotencyRecord)
-        .values(
-            sales_point_id=sales_point_id,
-            key=key,
-            request_hash=digest,
-            created_at=now,
-            expires_at=now + TTL,
-        )
-        .on_conflict_do_nothing(index_elements=["sales_point_id", "key"])
-        .returning(IdempotencyRecord.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    statement = _CLAIM["postgresql" if is_postgresql(session) else "sqlite"]
+    values = {
+        "sales_point_id": sales_point_id,
+        "key": key,
+        "request_hash": digest,
+        "created_at": now,
+        "expires_at": now + TTL,
+    }
+    return session.execute(statement, values).scalar_one_or_none()
+
+
+# Built once, values given as parameters: these two run on every request with a key.
+_CLAIM = {
+    name: dialect.insert(IdempotencyRecord)
+    .on_conflict_do_nothing(index_elements=["sales_point_id", "key"])
+    .returning(IdempotencyRecord.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+_STORE_ANSWER = (
+    update(IdempotencyRecord)
+    .where(IdempotencyRecord.id == bindparam("record_id"))
+    .values(status_code=bindparam("status_code"), response_body=bindparam("response_body"))
+    .execution_options(synchronize_session=False)  # the record is never loaded on this path
+)
 
 
 def _stored_answer(record: IdempotencyRecord, digest: str) -> Answer:
