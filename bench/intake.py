@@ -1,16 +1,22 @@
 """Order intake throughput against PostgreSQL and running servers (not a test).
 
-    python bench/intake.py [--seconds 15] [--clients 16] [--workers 2] [--bulk-calls 6]
+    python bench/intake.py [--seconds 15] [--rounds 2] [--warmup 3] [--clients 16]
+                           [--workers 2] [--bulk-calls 6]
 
-Creates a fresh PostgreSQL database, starts ``dispatch serve`` and the bare-insert app
-(bench/bare_insert.py) with the same number of uvicorn workers, and measures in turn:
+Creates a fresh PostgreSQL database, starts the service (``api.app:create_app``) and the
+bare-insert app (bench/bare_insert.py) side by side with the same number of uvicorn
+workers and the same engine (pool) settings, warms both up, then measures:
 
 - bare: POST of one row to the bare-insert endpoint (the yardstick);
 - single: POST /v1/orders (API key, validation, phone, window, limits, idempotency key,
   order and event rows), with concurrent clients for a fixed time: req/s, p50, p99;
 - bulk: POST /v1/orders/bulk with 1,000 orders per call: orders per second.
 
-Prints a table and one JSON object. The clients run on the same machine as the servers.
+Bare and single alternate for ``--rounds`` rounds of ``--seconds`` each, so that a change
+in the machine's load during the run weighs on both alike. The clients are keep-alive
+connections on one asyncio loop in this process, on the same machine as the servers; their
+CPU time per request is reported, and the load average at the start and the end. Prints a
+table and one JSON object.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -136,63 +143,120 @@ def order(n: int) -> dict[str, Any]:
     }
 
 
+@dataclass
+class Load:
+    """What the clients saw over one or several rounds against one endpoint."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    wall: float = 0.0
+    client_cpu: float = 0.0  # this process's CPU time: the clients must not be the bottleneck
+
+    def figures(self) -> dict[str, float]:
+        cuts = statistics.quantiles(self.latencies, n=100)
+        return {
+            "requests": len(self.latencies),
+            "errors": self.errors,
+            "req_per_s": len(self.latencies) / self.wall,
+            "p50_ms": cuts[49] * 1000,
+            "p99_ms": cuts[98] * 1000,
+            "client_cpu_ms_per_request": self.client_cpu / len(self.latencies) * 1000,
+        }
+
+
 async def hammer(
     base: str,
     path: str,
     make: Callable[[int], tuple[Any, dict[str, str]]],
     clients: int,
     seconds: float,
-) -> dict[str, float]:
-    """``clients`` loops POSTing for ``seconds``; requests/s and latency percentiles."""
-    latencies: list[float] = []
-    errors = 0
+    into: Load,
+) -> None:
+    """``clients`` connections POSTing for ``seconds``; adds what they saw to ``into``."""
     counter = iter(range(10**9))
     stop_at = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    url = httpx.URL(base)
 
-        async def loop() -> None:
-            nonlocal errors
+    async def loop() -> None:
+        connection = await KeepAlive.open(url.host, url.port or 80)
+        try:
             while time.perf_counter() < stop_at:
                 body, headers = make(next(counter))
                 started = time.perf_counter()
-                response = await client.post(path, json=body, headers=headers)
-                latencies.append(time.perf_counter() - started)
-                errors += response.status_code >= 300
+                status = await connection.post(path, json.dumps(body).encode(), headers)
+                into.latencies.append(time.perf_counter() - started)
+                into.errors += status >= 300
+        finally:
+            connection.close()
 
-        began = time.perf_counter()
-        await asyncio.gather(*(loop() for _ in range(clients)))
-        wall = time.perf_counter() - began
-    cuts = statistics.quantiles(latencies, n=100)
-    return {
-        "requests": len(latencies),
-        "errors": errors,
-        "req_per_s": len(latencies) / wall,
-        "p50_ms": cuts[49] * 1000,
-        "p99_ms": cuts[98] * 1000,
-    }
+    began, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(loop() for _ in range(clients)))
+    into.wall += time.perf_counter() - began
+    into.client_cpu += time.process_time() - cpu
+
+
+@dataclass
+class KeepAlive:
+    """One HTTP/1.1 keep-alive connection that POSTs JSON and reads the answer.
+
+    httpx spent about 7 ms of CPU per request here, more than the bare endpoint itself: on
+    two cores the clients took the CPU the servers were being measured on. This spends a
+    small fraction of that. It relies on uvicorn sending Content-Length (no gzip is asked).
+    """
+
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    host: str
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> KeepAlive:
+        reader, writer = await asyncio.open_connection(host, port)
+        return cls(reader, writer, host)
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> int:
+        """The answer's status code; the body is read and dropped."""
+        lines = [f"POST {path} HTTP/1.1", f"Host: {self.host}", "Content-Type: application/json"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        lines.append(f"Content-Length: {len(body)}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        status = int((await self.reader.readline()).split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        self.writer.close()
 
 
 def bulk(base: str, key: str, calls: int) -> dict[str, float]:
+    """``calls`` calls of 1,000 new orders after one unmeasured call; orders per second."""
     headers = {"Authorization": f"Bearer {key}"}
     created, took = 0, 0.0
     with httpx.Client(base_url=base, timeout=120) as client:
-        for call in range(calls):
-            body = {"orders": [order(call * 1000 + i) for i in range(1000)]}
+        for call in range(-1, calls):
+            body = {"orders": [order(10**7 + call * 1000 + i) for i in range(1000)]}
             started = time.perf_counter()
             answer = client.post("/v1/orders/bulk", json=body, headers=headers).json()
-            took += time.perf_counter() - started
-            created += answer["created"]
+            if call >= 0:
+                took += time.perf_counter() - started
+                created += answer["created"]
     return {"calls": calls, "orders": created, "seconds": took, "orders_per_s": created / took}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=15, help="per round and endpoint")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--warmup", type=float, default=3, help="seconds, not measured")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--bulk-calls", type=int, default=6)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with fresh_database() as url:
         key = seed(url)
         env = {
@@ -203,32 +267,30 @@ def main() -> None:
             "PYTHONPATH": str(ROOT),
         }
         env.pop("DISPATCH_BROKER_URL", None)
-        workers = ["--workers", str(args.workers)]
-        uvicorn = [str(BIN / "uvicorn"), "bench.bare_insert:app", "--no-access-log", *workers]
-        with server(uvicorn, env, "/docs") as base:
-            bare = asyncio.run(
-                hammer(base, "/insert", lambda n: (order(n), {}), args.clients, args.seconds)
-            )
-        dispatch = [
-            str(BIN / "uvicorn"),
-            "api.app:create_app",
-            "--factory",
-            "--no-access-log",
-            *workers,
-        ]
-        auth = {"Authorization": f"Bearer {key}"}
-        with server(dispatch, env, "/healthz") as base:
-            single = asyncio.run(
-                hammer(
-                    base,
+        uvicorn = [str(BIN / "uvicorn"), "--no-access-log", "--workers", str(args.workers)]
+        dispatch_app = [*uvicorn, "--factory", "api.app:create_app"]
+        with (
+            server([*uvicorn, "bench.bare_insert:app"], env, "/docs") as bare_base,
+            server(dispatch_app, env, "/healthz") as dispatch_base,
+        ):
+            auth = {"Authorization": f"Bearer {key}"}
+            endpoints = {
+                "bare": (bare_base, "/insert", lambda n: (order(n), {})),
+                "single": (
+                    dispatch_base,
                     "/v1/orders",
                     lambda n: (order(n), {**auth, "Idempotency-Key": uuid.uuid4().hex}),
-                    args.clients,
-                    args.seconds,
-                )
-            )
-            bulk_figures = bulk(base, key, args.bulk_calls)
-    report(args, bare, single, bulk_figures)
+                ),
+            }
+            loads = {name: Load() for name in endpoints}
+            for base, path, make in endpoints.values():  # first requests load lazy state
+                asyncio.run(hammer(base, path, make, args.clients, args.warmup, Load()))
+            for _ in range(args.rounds):
+                for name, (base, path, make) in endpoints.items():
+                    asyncio.run(hammer(base, path, make, args.clients, args.seconds, loads[name]))
+            bulk_figures = bulk(dispatch_base, key, args.bulk_calls)
+    load = {"start": load_before, "end": os.getloadavg()}
+    report(args, loads["bare"].figures(), loads["single"].figures(), bulk_figures, load)
 
 
 def report(
@@ -236,6 +298,7 @@ def report(
     bare: dict[str, float],
     single: dict[str, float],
     bulk_figures: dict[str, float],
+    load: dict[str, tuple[float, float, float]],
 ) -> None:
     ratio = single["req_per_s"] / bare["req_per_s"]
     print(f"{'measure':<34}{'value':>12}")
@@ -247,6 +310,11 @@ def report(
         ("single / bare", f"{ratio:.0%}"),
         ("bulk orders/s (1,000 per call)", bulk_figures["orders_per_s"]),
         ("errors (bare, single)", f"{bare['errors']:.0f}, {single['errors']:.0f}"),
+        (
+            "client CPU ms per request (bare, single)",
+            f"{bare['client_cpu_ms_per_request']:.1f}, {single['client_cpu_ms_per_request']:.1f}",
+        ),
+        ("load average 1 min (start, end)", f"{load['start'][0]:.1f}, {load['end'][0]:.1f}"),
     ]:
         shown = f"{value:.0f}" if isinstance(value, float) else value
         print(f"{label:<34}{shown:>12}")
@@ -254,6 +322,7 @@ def report(
         json.dumps(
             {
                 "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "load_average": load,
                 "settings": vars(args),
                 "bare": bare,
                 "single": single,
