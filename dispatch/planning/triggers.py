@@ -35,6 +35,7 @@ from dispatch.settings import Settings, get_settings
 __all__ = [
     "SCHEDULED_JOB",
     "PeriodicJob",
+    "backlog_reaches",
     "fail_stale_runs",
     "note_new_orders",
     "periodic_jobs",
@@ -44,7 +45,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 SCHEDULED_JOB = "planning.scheduled"
-_local_bursts: dict[str, float] = {}
+_local_bursts: dict[str, float] = {}  # zone -> monotonic time its debounce ends
 _local_lock = threading.Lock()
 
 
@@ -86,14 +87,43 @@ def start_scheduled_run(session: Session, *, zone: str) -> PlanningRun | None:
 
 
 def note_new_orders(session: Session, *, zone: str | None = None) -> PlanningRun | None:
-    """Call after storing new orders: queues an early run when the backlog bursts."""
+    """Call after storing new orders: queues an early run when the backlog bursts.
+
+    It runs on every intake request, so it stays cheap: nothing is counted while a burst
+    run was started within the debounce period, and the count stops at the threshold.
+    """
     zone = zone or zone_names()[0]
     settings = get_settings()
-    if backlog(session, zone=zone) < settings.planning_burst_threshold:
+    if _burst_debounced(zone, settings.broker_url):
+        return None
+    if not backlog_reaches(session, zone=zone, threshold=settings.planning_burst_threshold):
         return None
     if not _acquire_burst(zone, settings.planning_burst_debounce_s, settings.broker_url):
         return None
     return create_run(session, trigger=PlanningTrigger.BURST, zone=zone)
+
+
+def backlog_reaches(session: Session, *, zone: str, threshold: int) -> bool:
+    """Whether the zone's free backlog has ``threshold`` orders, reading at most that many."""
+    free = claimable(-1, utcnow()) & zone_filter(zone)
+    first = select(Order.id).where(free).limit(threshold).subquery()
+    return int(session.scalar(select(func.count()).select_from(first)) or 0) >= threshold
+
+
+def _burst_key(zone: str) -> str:
+    return f"dispatch:planning:burst:{zone}"
+
+
+def _burst_debounced(zone: str, broker_url: str | None) -> bool:
+    """A burst run started within the debounce period (a read; ``_acquire_burst`` decides)."""
+    if broker_url is None:
+        with _local_lock:
+            return zone in _local_bursts and time.monotonic() < _local_bursts[zone]
+    try:
+        client = redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=1)
+        return bool(client.exists(_burst_key(zone)))
+    except redis.RedisError:
+        return False  # _acquire_burst logs and declines
 
 
 def _acquire_burst(zone: str, debounce_s: int, broker_url: str | None) -> bool:
@@ -101,13 +131,13 @@ def _acquire_burst(zone: str, debounce_s: int, broker_url: str | None) -> bool:
     if broker_url is None:
         with _local_lock:
             now = time.monotonic()
-            if now - _local_bursts.get(zone, -float("inf")) < debounce_s:
+            if zone in _local_bursts and now < _local_bursts[zone]:
                 return False
-            _local_bursts[zone] = now
+            _local_bursts[zone] = now + debounce_s
             return True
     try:
         client = redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=1)
-        return bool(client.set(f"dispatch:planning:burst:{zone}", "1", nx=True, ex=debounce_s))
+        return bool(client.set(_burst_key(zone), "1", nx=True, ex=debounce_s))
     except redis.RedisError as exc:
         logger.warning("burst trigger skipped, Redis unreachable (%s); the schedule plans", exc)
         return False
