@@ -22,6 +22,7 @@ from api.app import create_app
 from api.deps import get_session
 from dispatch.db import make_engine, transaction
 from tests.databases import migrated_database
+from tests.job_runners import RecordingRunner, recording_runner
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -76,3 +77,10 @@ def app(session: Session) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def runner() -> Iterator[RecordingRunner]:
+    """Jobs enqueued during the test are recorded, not run."""
+    with recording_runner() as recording:
+        yield recording

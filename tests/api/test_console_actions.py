@@ -3,7 +3,6 @@ Each is for dispatchers and admins only; a sales point or a shipper gets 403."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.deps import current_time
-from dispatch import jobs
 from dispatch.enums import OrderStatus, UserRole
 from dispatch.orders.models import Order
 from dispatch.planning.models import Route
@@ -30,22 +28,7 @@ from tests.factories import (
     shipper_headers,
     staff_headers,
 )
-
-
-class RecordingRunner:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def submit(self, task_name: str, kwargs: dict[str, Any]) -> None:
-        self.sent.append((task_name, kwargs))
-
-
-@pytest.fixture
-def runner() -> Iterator[RecordingRunner]:
-    recording = RecordingRunner()
-    previous = jobs.install_runner(recording)
-    yield recording
-    jobs.install_runner(previous)
+from tests.job_runners import RecordingRunner
 
 
 @dataclass

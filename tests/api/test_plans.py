@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -12,10 +9,8 @@ from dispatch.enums import PlanningRunStatus, PlanningTrigger
 from dispatch.planning.models import PlanningRun
 from dispatch.planning.runs import fail_run
 from tests.dispatch.planning_support import (
-    RecordingRunner,
     make_cleared_shipper,
     plan_in_session,
-    recording_runner,
 )
 from tests.factories import (
     make_api_key,
@@ -25,12 +20,7 @@ from tests.factories import (
     shipper_headers,
     staff_headers,
 )
-
-
-@pytest.fixture
-def runner() -> Iterator[RecordingRunner]:
-    with recording_runner() as recording:
-        yield recording
+from tests.job_runners import RecordingRunner
 
 
 class TestCreatePlan:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dispatch import jobs
 from dispatch.enums import PlanningTrigger
 from dispatch.planning.execute import prepare_run
 from dispatch.planning.models import PlanningRun
@@ -21,26 +18,6 @@ from routing import Solution
 from tests.factories import make_declaration, make_shipper
 
 MIDNIGHT = time(0, 0)
-
-
-class RecordingRunner:
-    """Stands in for the broker: keeps what it was asked to send, runs nothing."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def submit(self, task_name: str, kwargs: dict[str, Any]) -> None:
-        self.sent.append((task_name, kwargs))
-
-
-@contextmanager
-def recording_runner() -> Iterator[RecordingRunner]:
-    runner = RecordingRunner()
-    previous = jobs.install_runner(runner)
-    try:
-        yield runner
-    finally:
-        jobs.install_runner(previous)
 
 
 def make_cleared_shipper(session: Session, **overrides: Any) -> Shipper:

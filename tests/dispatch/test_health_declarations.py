@@ -24,9 +24,9 @@ from dispatch.shippers.health import (
     declare_health,
     list_declarations,
 )
-from tests.dispatch.planning_support import RecordingRunner, recording_runner
 from tests.dispatch.rebalancing_support import MORNING
 from tests.factories import make_declaration, make_order, make_planned_route, make_shipper
+from tests.job_runners import RecordingRunner, recording_runner
 
 HEALTHY = HealthAnswers(
     temperature_c=36.6,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,29 +10,12 @@ from sqlalchemy.orm import Session
 
 from dispatch import jobs
 from tests.factories import make_sales_point
-
-
-class RecordingRunner:
-    """A runner standing in for the broker: it keeps what it was asked to send."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def submit(self, task_name: str, kwargs: dict[str, Any]) -> None:
-        self.sent.append((task_name, kwargs))
+from tests.job_runners import RecordingRunner
 
 
 class BrokenRunner:
     def submit(self, task_name: str, kwargs: dict[str, Any]) -> None:
         raise ConnectionError("broker down")
-
-
-@pytest.fixture
-def runner() -> Iterator[RecordingRunner]:
-    recording = RecordingRunner()
-    previous = jobs.install_runner(recording)
-    yield recording
-    jobs.install_runner(previous)
 
 
 class TestEnqueueAfterCommit:

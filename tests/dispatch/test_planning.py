@@ -19,12 +19,11 @@ from dispatch.planning.runs import create_run
 from dispatch.planning.writer import apply_plan
 from routing import validate
 from tests.dispatch.planning_support import (
-    RecordingRunner,
     make_cleared_shipper,
     plan_in_session,
-    recording_runner,
 )
 from tests.factories import make_declaration, make_order, make_sales_point, make_shipper
+from tests.job_runners import RecordingRunner, recording_runner
 
 
 @pytest.fixture(autouse=True)

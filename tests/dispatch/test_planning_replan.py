@@ -18,12 +18,11 @@ from dispatch.planning.problem import PlanInput, job_id, shipper_id_of, vehicle_
 from dispatch.shippers.models import Shipper
 from routing import Solution, validate
 from tests.dispatch.planning_support import (
-    RecordingRunner,
     make_cleared_shipper,
     plan_in_session,
-    recording_runner,
 )
 from tests.factories import local_datetime, make_order, make_sales_point
+from tests.job_runners import RecordingRunner, recording_runner
 
 FIRST_RUN_HOUR = 8
 LATER = timedelta(hours=4)

@@ -14,8 +14,8 @@ from dispatch.planning import triggers
 from dispatch.planning.claims import claim_orders
 from dispatch.planning.models import PlanningRun
 from dispatch.settings import Settings, get_settings
-from tests.dispatch.planning_support import RecordingRunner, recording_runner
 from tests.factories import make_order, make_sales_point
+from tests.job_runners import RecordingRunner, recording_runner
 from tests.live import free_port, redis_database
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,7 +11,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatch import jobs
 from dispatch.actors import Actor
 from dispatch.enums import ActorKind, OrderStatus, PlanningTrigger, StopKind, StopStatus
 from dispatch.errors import Conflict, NotFound, ValidationFailed
@@ -30,6 +28,7 @@ from tests.factories import (
     make_shipper,
     make_user,
 )
+from tests.job_runners import RecordingRunner
 
 
 @dataclass
@@ -331,22 +330,6 @@ class TestRouteLock:
     def test_an_unknown_route_is_not_found(self, session: Session, team: Team) -> None:
         with pytest.raises(NotFound):
             set_locked(session, route_id=10**9, locked=True, actor=team.dispatcher)
-
-
-class RecordingRunner:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def submit(self, task_name: str, kwargs: dict[str, Any]) -> None:
-        self.sent.append((task_name, kwargs))
-
-
-@pytest.fixture
-def runner() -> Iterator[RecordingRunner]:
-    recording = RecordingRunner()
-    previous = jobs.install_runner(recording)
-    yield recording
-    jobs.install_runner(previous)
 
 
 class TestOffDuty:

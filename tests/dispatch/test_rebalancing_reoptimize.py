@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from sqlalchemy.orm import Session
 
-from dispatch import jobs
 from dispatch.actors import Actor
 from dispatch.enums import ActorKind, OrderStatus, StopKind, StopStatus
 from dispatch.errors import Conflict, NotFound
@@ -29,6 +25,7 @@ from tests.factories import (
     make_shipper,
     make_user,
 )
+from tests.job_runners import RecordingRunner
 
 # A zig-zag across the city: served in this order, the route crosses itself.
 ZIGZAG = [(21.0600, 105.8000), (20.9900, 105.8800), (21.0550, 105.8050), (20.9950, 105.8750)]
@@ -107,22 +104,6 @@ class TestReoptimizeRoutes:
 
         assert reoptimize(session, zigzag, dispatcher) == []
         assert delivered_in_order(zigzag) == before
-
-
-class RecordingRunner:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-
-    def submit(self, task_name: str, kwargs: dict[str, Any]) -> None:
-        self.sent.append((task_name, kwargs))
-
-
-@pytest.fixture
-def runner() -> Iterator[RecordingRunner]:
-    recording = RecordingRunner()
-    previous = jobs.install_runner(recording)
-    yield recording
-    jobs.install_runner(previous)
 
 
 class TestRequestReoptimization:
