@@ -54,8 +54,8 @@ def get_principal(request: Request, session: SessionDep, credentials: BearerDep)
         return page.principal
     secret = credentials.credentials
     if secret.startswith(KEY_PREFIX):
-        sales_point = authenticate_key(session, secret)
-        return Principal(role=Role.SALES_POINT, id=sales_point.id, name=sales_point.name)
+        owner = authenticate_key(session, secret)
+        return Principal(role=Role.SALES_POINT, id=owner.sales_point_id, name=owner.name)
     principal = read_token(secret)
     _check_still_allowed(session, principal)
     return principal

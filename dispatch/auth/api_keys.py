@@ -6,8 +6,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from dispatch.clock import utcnow
@@ -42,23 +43,51 @@ def issue_key(session: Session, sales_point: SalesPoint, *, label: str | None = 
     return IssuedKey(record=record, plaintext=plaintext)
 
 
-def authenticate_key(session: Session, plaintext: str) -> SalesPoint:
-    """The active sales point owning this unrevoked key, or NotAuthenticated."""
-    row = session.execute(
-        select(ApiKey, SalesPoint)
-        .join(SalesPoint, ApiKey.sales_point_id == SalesPoint.id)
-        .where(ApiKey.key_hash == digest(plaintext))
-    ).first()
+@dataclass(frozen=True)
+class KeyOwner:
+    """The active sales point an API key speaks for."""
+
+    sales_point_id: int
+    name: str
+
+
+def authenticate_key(session: Session, plaintext: str) -> KeyOwner:
+    """The active sales point owning this unrevoked key, or NotAuthenticated.
+
+    Read on every request, never cached: a revoked key or a deactivated sales point is
+    refused on its next request, whichever process serves it.
+    """
+    row = session.execute(_FIND_KEY, {"key_hash": digest(plaintext)}).first()
     if row is None:
         raise NotAuthenticated("unknown API key")
-    key, sales_point = row
-    if key.revoked_at is not None:
+    key_id, revoked_at, last_used_at, sales_point_id, name, active = row
+    if revoked_at is not None:
         raise NotAuthenticated("this API key has been revoked")
-    if not sales_point.active:
+    if not active:
         raise NotAuthenticated("this sales point has been deactivated")
     now = utcnow()
     # Written at most once a minute: an UPDATE per request would queue a sales point's
     # concurrent requests on this one row's lock.
-    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-        key.last_used_at = now
-    return sales_point
+    if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
+        session.execute(_TOUCH_KEY, {"key_id": key_id, "now": now})
+    return KeyOwner(sales_point_id=sales_point_id, name=name)
+
+
+# Built once, on the tables (no ORM entities loaded): this runs on every sales point call.
+_KEYS = cast(Table, ApiKey.__table__)
+_SALES_POINTS = cast(Table, SalesPoint.__table__)
+_FIND_KEY = (
+    select(
+        _KEYS.c.id,
+        _KEYS.c.revoked_at,
+        _KEYS.c.last_used_at,
+        _SALES_POINTS.c.id,
+        _SALES_POINTS.c.name,
+        _SALES_POINTS.c.active,
+    )
+    .join_from(_KEYS, _SALES_POINTS, _KEYS.c.sales_point_id == _SALES_POINTS.c.id)
+    .where(_KEYS.c.key_hash == bindparam("key_hash"))
+)
+_TOUCH_KEY = (
+    update(_KEYS).where(_KEYS.c.id == bindparam("key_id")).values(last_used_at=bindparam("now"))
+)

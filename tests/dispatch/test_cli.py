@@ -143,8 +143,10 @@ class TestSalesPointCreate:
         assert set(answer) == {"id", "api_key"}
         with Session(cli_engine) as session:
             owner = authenticate_key(session, answer["api_key"])
-            assert (owner.id, owner.name) == (answer["id"], "HTX Rau sạch Đặng Xá")
-            assert owner.kind is SalesPointKind.COOPERATIVE
+            assert (owner.sales_point_id, owner.name) == (answer["id"], "HTX Rau sạch Đặng Xá")
+            sales_point = session.get(SalesPoint, owner.sales_point_id)
+            assert sales_point is not None
+            assert sales_point.kind is SalesPointKind.COOPERATIVE
 
     def test_without_json_it_prints_a_sentence_with_the_key(self, cli_database: str) -> None:
         result = dispatch(
