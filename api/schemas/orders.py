@@ -16,8 +16,9 @@ from dispatch.enums import (
     OrderStatus,
     PaymentMethod,
 )
+from dispatch.orders.intake import NewOrder
 from dispatch.orders.models import Order, OrderEvent
-from dispatch.orders.queries import tracking_url
+from dispatch.orders.queries import tracking_url, tracking_url_for
 from dispatch.orders.schemas import Handoff, Item, OrderCreate, Payment, Window
 
 __all__ = [
@@ -52,12 +53,12 @@ class OrderCreated(BaseModel):
     )
 
     @classmethod
-    def of(cls, order: Order) -> OrderCreated:
+    def of(cls, order: Order | NewOrder) -> OrderCreated:
         return cls(
             id=order.id,
             external_ref=order.external_ref,
             status=order.status,
-            tracking_url=tracking_url(order),
+            tracking_url=tracking_url_for(order.tracking_token),
             handoff_code=order.handoff_code,
             lat=order.lat,
             lon=order.lon,

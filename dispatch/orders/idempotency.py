@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -105,18 +105,19 @@ def _insert(
     return session.execute(statement, values).scalar_one_or_none()
 
 
-# Built once, values given as parameters: these two run on every request with a key.
+# Built once on the table, values given as parameters: these two run on every request
+# with a key, and neither loads an ORM object.
+_RECORDS = cast(Table, IdempotencyRecord.__table__)
 _CLAIM = {
-    name: dialect.insert(IdempotencyRecord)
+    name: dialect.insert(_RECORDS)
     .on_conflict_do_nothing(index_elements=["sales_point_id", "key"])
-    .returning(IdempotencyRecord.id)
+    .returning(_RECORDS.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 _STORE_ANSWER = (
-    update(IdempotencyRecord)
-    .where(IdempotencyRecord.id == bindparam("record_id"))
+    update(_RECORDS)
+    .where(_RECORDS.c.id == bindparam("record_id"))
     .values(status_code=bindparam("status_code"), response_body=bindparam("response_body"))
-    .execution_options(synchronize_session=False)  # the record is never loaded on this path
 )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from dispatch.clock import to_local, utcnow
 from dispatch.db import is_postgresql
@@ -48,10 +49,23 @@ class Limits:
 
 def order_limits(session: Session) -> Limits:
     settings = get_settings()
-    weight, parcels = session.execute(
-        select(func.max(Shipper.capacity_kg), func.max(Shipper.capacity_parcels))
-    ).one()
+    weight, parcels = session.execute(_LIMITS).one()
     return Limits(weight or settings.order_max_weight_kg, parcels or settings.order_max_parcels)
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """A stored order, as the answer to its sender needs it (no ORM object is loaded)."""
+
+    id: int
+    external_ref: str | None
+    status: OrderStatus
+    tracking_token: str
+    handoff_code: str
+    lat: float
+    lon: float
+    geocode_precision: GeocodePrecision
+    created_at: datetime
 
 
 def create_order(
@@ -61,56 +75,99 @@ def create_order(
     data: OrderCreate,
     geocoder: Geocoder | None = None,
     now: datetime | None = None,
-) -> Order:
+) -> NewOrder:
     """Check, locate and store one order as pending, with its "created" event."""
+    now = now or utcnow()
     values = order_values(
         session,
         data,
         sales_point_id=sales_point_id,
         limits=order_limits(session),
         geocoder=geocoder,
-        now=now or utcnow(),
+        now=now,
     )
-    order = _insert_order(session, values)
-    if order is None:
+    order_id = _insert_with_event(
+        session, {**_UNGIVEN, **values, "created_at": now, "updated_at": now}
+    )
+    if order_id is None:
         ref = values["external_ref"]
         raise DuplicateOrder(ref, find_by_external_ref(session, sales_point_id, [ref])[ref])
-    _record_created(session, order)
     note_new_orders(session)  # a livestream's burst starts a planning run early
-    return order
+    return NewOrder(
+        id=order_id,
+        external_ref=values["external_ref"],
+        status=values["status"],
+        tracking_token=values["tracking_token"],
+        handoff_code=values["handoff_code"],
+        lat=values["lat"],
+        lon=values["lon"],
+        geocode_precision=values["geocode_precision"],
+        created_at=now,
+    )
 
 
-def _insert_order(session: Session, values: dict[str, Any]) -> Order | None:
-    """The stored order, or None when the sales point already sent this external_ref.
+def _insert_with_event(session: Session, row: dict[str, Any]) -> int | None:
+    """The new order's id, or None when the sales point already sent this external_ref.
 
     ON CONFLICT DO NOTHING does in one round trip what a look-up, a savepoint and its
     release did in four: a request racing for the same reference waits for the winner to
-    commit, then inserts nothing, and the winner's id is read afterwards.
+    commit, then inserts nothing, and the winner's id is read afterwards. On PostgreSQL
+    the "created" event goes in with the order, in the same statement.
     """
-    statement = _INSERT_ORDER["postgresql" if is_postgresql(session) else "sqlite"]
-    return session.scalars(statement, [values]).one_or_none()
+    if is_postgresql(session):
+        return session.execute(_INSERT_WITH_EVENT, row).scalar_one_or_none()
+    order_id = session.execute(_INSERT_ORDER, row).scalar_one_or_none()
+    if order_id is not None:
+        session.execute(
+            _INSERT_CREATED,
+            {"order_id": order_id, "at": row["created_at"], "actor_id": row["sales_point_id"]},
+        )
+    return order_id
 
 
-# Built once: the values go as parameters, so no statement is rebuilt per order.
-_INSERT_ORDER = {
-    name: dialect.insert(Order)
-    .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
-    .returning(Order)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+# Built once, on the tables, every value a parameter: no statement is rebuilt and no ORM
+# object is made per order (the unit of work's bookkeeping cost more than the INSERTs).
+_ORDERS = cast(Table, Order.__table__)
+_EVENTS = cast(Table, OrderEvent.__table__)
+_SHIPPERS = cast(Table, Shipper.__table__)
+_LIMITS = select(func.max(_SHIPPERS.c.capacity_kg), func.max(_SHIPPERS.c.capacity_parcels))
+# The columns order_values leaves out: their constant defaults, else NULL.
+_UNGIVEN: dict[str, Any] = {
+    column.name: column.default.arg
+    if isinstance(column.default, ScalarElementColumnDefault)
+    else None
+    for column in _ORDERS.columns
+    if not column.primary_key
 }
-
-
-def _record_created(session: Session, order: Order) -> None:
-    """The order's "created" event, inserted directly: the unit of work's bookkeeping for
-    one new object cost more than the INSERT itself."""
-    session.execute(
-        _INSERT_CREATED,
-        {"order_id": order.id, "at": order.created_at, "actor_id": order.sales_point_id},
+_ORDER_ROW = {name: bindparam(name, type_=_ORDERS.c[name].type) for name in _UNGIVEN}
+_INSERT_ORDER = (
+    sqlite.insert(_ORDERS)
+    .values(_ORDER_ROW)
+    .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
+    .returning(_ORDERS.c.id)
+)
+_INSERT_CREATED = insert(_EVENTS).values(kind="created", actor_kind=ActorKind.SALES_POINT, data={})
+_NEW_ORDER = (
+    postgresql.insert(_ORDERS)
+    .values(_ORDER_ROW)
+    .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
+    .returning(_ORDERS.c.id, _ORDERS.c.created_at, _ORDERS.c.sales_point_id)
+    .cte("new_order")
+)
+_INSERT_WITH_EVENT = (
+    insert(_EVENTS)
+    .from_select(
+        ["order_id", "at", "kind", "actor_kind", "actor_id", "data"],
+        select(
+            _NEW_ORDER.c.id,
+            _NEW_ORDER.c.created_at,
+            literal("created", _EVENTS.c.kind.type),
+            literal(ActorKind.SALES_POINT, _EVENTS.c.actor_kind.type),
+            _NEW_ORDER.c.sales_point_id,
+            literal({}, _EVENTS.c.data.type),
+        ),
     )
-
-
-_INSERT_CREATED = insert(OrderEvent).values(
-    kind="created", actor_kind=ActorKind.SALES_POINT, data={}
+    .returning(_EVENTS.c.order_id)
 )
 
 
