@@ -28,9 +28,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from routing.matrix import MatrixBackend
 from routing.problem import Delivery, Job, Problem
+from routing.search import SearchOptions
 from routing.solution import Solution, VehicleRoute
-from routing.solve import solve
+from routing.whole import solve_whole
 
 __all__ = ["ZONE_THRESHOLD", "Zone", "merge", "repair", "solve_zoned", "split"]
 
@@ -157,20 +159,34 @@ def merge(problem: Problem, parts: Sequence[Solution]) -> Solution:
     return Solution(ordered, unassigned, sum(r.distance_m for r in ordered), relaxed=relaxed)
 
 
-def repair(problem: Problem, merged: Solution, *, time_limit_s: float = 5.0) -> Solution:
+def repair(
+    problem: Problem,
+    merged: Solution,
+    *,
+    time_limit_s: float = 5.0,
+    options: SearchOptions | None = None,
+    backend: MatrixBackend | None = None,
+) -> Solution:
     """Re-solve the whole problem from the merged plan, across zone borders.
 
     The merged plan comes back unchanged if the repair does not serve more jobs or the
     same jobs for less distance (it can run out of time on a large batch)."""
-    repaired = solve(problem, time_limit_s=time_limit_s, initial=merged)
+    repaired = solve_whole(
+        problem, time_limit_s=time_limit_s, initial=merged, options=options, backend=backend
+    )
     before = (len(merged.unassigned), merged.distance_m)
     return repaired if (len(repaired.unassigned), repaired.distance_m) < before else merged
 
 
-def _solve_zone(args: tuple[dict[str, Any], float]) -> dict[str, Any]:
+def _solve_zone(
+    args: tuple[dict[str, Any], float, SearchOptions | None, MatrixBackend | None],
+) -> dict[str, Any]:
     # Plain dicts in and out: the same shape a Celery task would receive and return.
-    zone, limit = args
-    return solve(Problem.from_dict(zone), time_limit_s=limit).to_dict()
+    zone, limit, options, backend = args
+    solution = solve_whole(
+        Problem.from_dict(zone), time_limit_s=limit, options=options, backend=backend
+    )
+    return solution.to_dict()
 
 
 def solve_zoned(
@@ -180,17 +196,20 @@ def solve_zoned(
     workers: int = 1,
     jobs_per_zone: int = ZONE_THRESHOLD,
     repair_share: float = 0.3,
+    options: SearchOptions | None = None,
+    backend: MatrixBackend | None = None,
 ) -> Solution:
     """Split, solve the zones (in `workers` processes), merge and repair.
 
     `repair_share` of the time goes to the border repair; the zones share the rest.
+    With `workers > 1`, `backend` must be picklable.
     """
     zones = split(problem, jobs_per_zone=jobs_per_zone)
     if len(zones) == 1:
-        return solve(problem, time_limit_s=time_limit_s)
+        return solve_whole(problem, time_limit_s=time_limit_s, options=options, backend=backend)
     rounds = math.ceil(len(zones) / max(1, workers))
     zone_limit = time_limit_s * (1 - repair_share) / rounds
-    tasks = [(z.problem.to_dict(), zone_limit) for z in zones]
+    tasks = [(z.problem.to_dict(), zone_limit, options, backend) for z in zones]
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             answers = list(pool.map(_solve_zone, tasks))
@@ -199,4 +218,10 @@ def solve_zoned(
     merged = merge(problem, [Solution.from_dict(a) for a in answers])
     if time_limit_s * repair_share <= 0:
         return merged
-    return repair(problem, merged, time_limit_s=time_limit_s * repair_share)
+    return repair(
+        problem,
+        merged,
+        time_limit_s=time_limit_s * repair_share,
+        options=options,
+        backend=backend,
+    )

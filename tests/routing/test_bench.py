@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from routing.bench import load_bks, main
+from routing.bench import load_bks, main, solve_instance
 from routing.errors import InstanceFormatError
 from routing.instances import read_instance, to_network
 from routing.validate import check_routes, total_distance
@@ -79,3 +79,29 @@ class TestBenchCli:
         with redirect_stdout(out):
             assert main([str(tmp_path / "missing.txt"), "--json"]) == 1
         assert out.getvalue() == ""
+
+
+class TestParallelSearches:
+    """With several workers and restarts, every search runs on a shuffled copy of the
+    instance and the best plan is reported in the file's own customer numbers."""
+
+    @pytest.mark.parametrize(
+        ("family", "name"), [("solomon", "RC101.txt"), ("lilim/100", "lrc101.txt")]
+    )
+    def test_best_of_shuffled_searches_is_valid_in_file_numbering(
+        self, instances: Path, family: str, name: str
+    ) -> None:
+        inst = read_instance(instances / family / name)
+        result = solve_instance(inst, 2.0, workers=2, restarts=2)
+        assert result.feasible
+        assert sorted(n for r in result.routes for n in r) == list(range(1, inst.size))
+        exact = to_network(inst, exact=True)
+        assert check_routes(exact, list(result.routes)) == []
+        assert result.distance == pytest.approx(total_distance(exact, result.routes))
+
+    def test_sectors_shared_among_workers_cover_every_customer(self, instances: Path) -> None:
+        inst = read_instance(instances / "homberger" / "400" / "c1_4_1.txt")
+        result = solve_instance(inst, 6.0, workers=2)
+        assert result.feasible
+        assert sorted(n for r in result.routes for n in r) == list(range(1, inst.size))
+        assert len(result.routes) <= inst.vehicles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from routing import LockedStop, Problem, Zone, merge, repair, solve, split, validate
+from routing.solve import zones_for_time
 from routing.synthetic import hanoi_problem
 from routing.zones import solve_zoned
 
@@ -60,3 +61,26 @@ class TestMergeAndRepair:
         problem = big_problem()
         for zone in split(problem, jobs_per_zone=30):
             assert zone.problem.planning_day == problem.planning_day
+
+
+class TestSolveZonesWhenTimeIsShort:
+    """`solve` splits a problem into zones when its limit is too short for a first plan of
+    the whole problem, and solves it whole otherwise."""
+
+    def test_a_large_problem_on_a_short_limit_needs_zones(self) -> None:
+        problem = hanoi_problem(orders=500, sales_points=40, shippers=40, seed=0)
+        assert zones_for_time(problem, 2.0) > 1
+        assert zones_for_time(problem, 60.0) == 1
+
+    def test_a_small_problem_is_solved_whole_even_on_a_short_limit(self) -> None:
+        assert zones_for_time(big_problem(), 0.5) == 1
+
+    def test_never_more_zones_than_vehicles(self) -> None:
+        problem = hanoi_problem(orders=500, sales_points=40, shippers=2, seed=0)
+        assert zones_for_time(problem, 0.1) == 2
+
+    def test_the_zoned_quick_plan_serves_every_job_and_is_valid(self) -> None:
+        problem = hanoi_problem(orders=500, sales_points=40, shippers=40, seed=1)
+        solution = solve(problem, time_limit_s=2.0)
+        assert solution.unassigned == ()
+        assert validate(problem, solution) == []
