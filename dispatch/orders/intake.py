@@ -5,22 +5,20 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from dispatch.clock import to_local, utcnow
-from dispatch.db import is_postgresql
-from dispatch.enums import ActorKind, GeocodePrecision, OrderStatus
+from dispatch.enums import GeocodePrecision, OrderStatus
 from dispatch.errors import Conflict, FieldError, ValidationFailed
 from dispatch.geo import check_in_service_area
 from dispatch.geocoding.base import Geocoder
 from dispatch.geocoding.service import locate_address
-from dispatch.orders.models import Order, OrderEvent
+from dispatch.orders.models import Order
 from dispatch.orders.schemas import OrderCreate
+from dispatch.orders.store import insert_order_with_event
 from dispatch.planning.triggers import note_new_orders
 from dispatch.settings import get_settings
 from dispatch.shippers.models import Shipper
@@ -49,7 +47,9 @@ class Limits:
 
 def order_limits(session: Session) -> Limits:
     settings = get_settings()
-    weight, parcels = session.execute(_LIMITS).one()
+    weight, parcels = session.execute(
+        select(func.max(Shipper.capacity_kg), func.max(Shipper.capacity_parcels))
+    ).one()
     return Limits(weight or settings.order_max_weight_kg, parcels or settings.order_max_parcels)
 
 
@@ -67,6 +67,20 @@ class NewOrder:
     geocode_precision: GeocodePrecision
     created_at: datetime
 
+    @classmethod
+    def of(cls, order_id: int, values: dict[str, Any], *, created_at: datetime) -> NewOrder:
+        return cls(
+            id=order_id,
+            external_ref=values["external_ref"],
+            status=values["status"],
+            tracking_token=values["tracking_token"],
+            handoff_code=values["handoff_code"],
+            lat=values["lat"],
+            lon=values["lon"],
+            geocode_precision=values["geocode_precision"],
+            created_at=created_at,
+        )
+
 
 def create_order(
     session: Session,
@@ -79,96 +93,30 @@ def create_order(
     """Check, locate and store one order as pending, with its "created" event."""
     now = now or utcnow()
     values = order_values(
-        session,
-        data,
-        sales_point_id=sales_point_id,
-        limits=order_limits(session),
-        geocoder=geocoder,
-        now=now,
+        session, data, sales_point_id=sales_point_id, limits=None, geocoder=geocoder, now=now
     )
-    order_id = _insert_with_event(
-        session, {**_UNGIVEN, **values, "created_at": now, "updated_at": now}
-    )
-    if order_id is None:
-        ref = values["external_ref"]
-        raise DuplicateOrder(ref, find_by_external_ref(session, sales_point_id, [ref])[ref])
-    note_new_orders(session)  # a livestream's burst starts a planning run early
-    return NewOrder(
-        id=order_id,
-        external_ref=values["external_ref"],
-        status=values["status"],
-        tracking_token=values["tracking_token"],
-        handoff_code=values["handoff_code"],
-        lat=values["lat"],
-        lon=values["lon"],
-        geocode_precision=values["geocode_precision"],
-        created_at=now,
-    )
-
-
-def _insert_with_event(session: Session, row: dict[str, Any]) -> int | None:
-    """The new order's id, or None when the sales point already sent this external_ref.
-
-    ON CONFLICT DO NOTHING does in one round trip what a look-up, a savepoint and its
-    release did in four: a request racing for the same reference waits for the winner to
-    commit, then inserts nothing, and the winner's id is read afterwards. On PostgreSQL
-    the "created" event goes in with the order, in the same statement.
-    """
-    if is_postgresql(session):
-        return session.execute(_INSERT_WITH_EVENT, row).scalar_one_or_none()
-    order_id = session.execute(_INSERT_ORDER, row).scalar_one_or_none()
-    if order_id is not None:
-        session.execute(
-            _INSERT_CREATED,
-            {"order_id": order_id, "at": row["created_at"], "actor_id": row["sales_point_id"]},
+    settings = get_settings()
+    for _ in range(2):  # a second round only if the fleet changed between two statements
+        order_id = insert_order_with_event(
+            session,
+            {**values, "created_at": now, "updated_at": now},
+            default_max_weight_kg=settings.order_max_weight_kg,
+            default_max_parcels=settings.order_max_parcels,
         )
-    return order_id
+        if order_id is not None:
+            note_new_orders(session)  # a livestream's burst starts a planning run early
+            return NewOrder.of(order_id, values, created_at=now)
+        _refuse(session, data, sales_point_id)
+    raise Conflict("the shipper fleet changed while this order was checked; send it again")
 
 
-# Built once, on the tables, every value a parameter: no statement is rebuilt and no ORM
-# object is made per order (the unit of work's bookkeeping cost more than the INSERTs).
-_ORDERS = cast(Table, Order.__table__)
-_EVENTS = cast(Table, OrderEvent.__table__)
-_SHIPPERS = cast(Table, Shipper.__table__)
-_LIMITS = select(func.max(_SHIPPERS.c.capacity_kg), func.max(_SHIPPERS.c.capacity_parcels))
-# The columns order_values leaves out: their constant defaults, else NULL.
-_UNGIVEN: dict[str, Any] = {
-    column.name: column.default.arg
-    if isinstance(column.default, ScalarElementColumnDefault)
-    else None
-    for column in _ORDERS.columns
-    if not column.primary_key
-}
-_ORDER_ROW = {name: bindparam(name, type_=_ORDERS.c[name].type) for name in _UNGIVEN}
-_INSERT_ORDER = (
-    sqlite.insert(_ORDERS)
-    .values(_ORDER_ROW)
-    .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
-    .returning(_ORDERS.c.id)
-)
-_INSERT_CREATED = insert(_EVENTS).values(kind="created", actor_kind=ActorKind.SALES_POINT, data={})
-_NEW_ORDER = (
-    postgresql.insert(_ORDERS)
-    .values(_ORDER_ROW)
-    .on_conflict_do_nothing(index_elements=["sales_point_id", "external_ref"])
-    .returning(_ORDERS.c.id, _ORDERS.c.created_at, _ORDERS.c.sales_point_id)
-    .cte("new_order")
-)
-_INSERT_WITH_EVENT = (
-    insert(_EVENTS)
-    .from_select(
-        ["order_id", "at", "kind", "actor_kind", "actor_id", "data"],
-        select(
-            _NEW_ORDER.c.id,
-            _NEW_ORDER.c.created_at,
-            literal("created", _EVENTS.c.kind.type),
-            literal(ActorKind.SALES_POINT, _EVENTS.c.actor_kind.type),
-            _NEW_ORDER.c.sales_point_id,
-            literal({}, _EVENTS.c.data.type),
-        ),
-    )
-    .returning(_EVENTS.c.order_id)
-)
+def _refuse(session: Session, data: OrderCreate, sales_point_id: int) -> None:
+    """Why the order was not inserted: more than the fleet carries, or a duplicate."""
+    _check_load(data, order_limits(session), prefix="")
+    ref = data.external_ref
+    existing = find_by_external_ref(session, sales_point_id, [ref]) if ref else {}
+    if ref is not None and ref in existing:
+        raise DuplicateOrder(ref, existing[ref])
 
 
 def find_by_external_ref(session: Session, sales_point_id: int, refs: list[str]) -> dict[str, int]:
@@ -186,15 +134,19 @@ def order_values(
     data: OrderCreate,
     *,
     sales_point_id: int,
-    limits: Limits,
+    limits: Limits | None,
     geocoder: Geocoder | None,
     now: datetime,
     path: str = "",
 ) -> dict[str, Any]:
-    """The column values of a new order; ValidationFailed names fields under ``path``."""
+    """The column values of a new order; ValidationFailed names fields under ``path``.
+
+    ``limits=None`` leaves the load check to the caller (the single-order INSERT makes it).
+    """
     prefix = f"{path}." if path else ""
     _check_window(data, now, prefix)
-    _check_load(data, limits, prefix)
+    if limits is not None:
+        _check_load(data, limits, prefix)
     location = _locate(session, data, geocoder, prefix)
     return {
         "sales_point_id": sales_point_id,

@@ -156,6 +156,43 @@ class TestOrderValidation:
         assert response.status_code == 422
         assert "120 kg" in response.json()["error"]["fields"][0]["message"]
 
+    def test_the_weight_limit_follows_the_fleet_from_the_next_order(
+        self, client: TestClient, session: Session, key: str
+    ) -> None:
+        van = make_shipper(session, capacity_kg=120.0)
+        session.commit()  # a savepoint: the refused request must not roll the van back
+        assert post(client, key, order_body(weight_kg=130)).status_code == 422
+
+        van.capacity_kg = 150.0
+        session.commit()
+        assert post(client, key, order_body(weight_kg=130)).status_code == 201
+
+        van.capacity_kg = 100.0
+        session.commit()
+        response = post(client, key, order_body(weight_kg=130))
+        assert (response.status_code, field_paths(response)) == (422, ["weight_kg"])
+        assert "100 kg" in response.json()["error"]["fields"][0]["message"]
+
+    def test_the_parcel_limit_is_what_the_largest_vehicle_holds(
+        self, client: TestClient, session: Session, key: str
+    ) -> None:
+        make_shipper(session, capacity_parcels=6)
+
+        assert post(client, key, order_body(parcels=6)).status_code == 201
+        response = post(client, key, order_body(parcels=7))
+        assert (response.status_code, field_paths(response)) == (422, ["parcels"])
+        assert "(6)" in response.json()["error"]["fields"][0]["message"]
+
+    def test_an_order_over_the_limit_stores_nothing(
+        self, client: TestClient, session: Session, key: str
+    ) -> None:
+        make_shipper(session, capacity_kg=20.0)
+
+        post(client, key, order_body(weight_kg=25), **{"Idempotency-Key": "too-heavy"})
+
+        assert count_orders(session) == 0
+        assert session.scalar(select(func.count()).select_from(OrderEvent)) == 0
+
     def test_the_error_has_the_one_documented_shape(self, client: TestClient, key: str) -> None:
         response = post(client, key, order_body(weight_kg=-1))
 
