@@ -1,24 +1,30 @@
-"""Concurrent submissions against a real server and a committed PostgreSQL database.
+"""Order intake against a real server and a committed PostgreSQL database: concurrent
+submissions, and changes made by another process, which the server's next request sees.
 
-The rolled-back ``session`` fixture cannot show what concurrent transactions do, so these
-tests start ``dispatch serve`` on a fresh database and fire requests from real threads.
+The rolled-back ``session`` fixture cannot show what concurrent transactions do, nor what
+a server process keeps between requests, so these tests start ``dispatch serve`` on a fresh
+database, fire requests from real threads, and change the registry from this process.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from dispatch.auth.api_keys import issue_key
 from dispatch.db import make_engine, session_scope
 from dispatch.orders.models import Order
+from dispatch.salespoints.admin import revoke_api_key, update_sales_point
+from dispatch.shippers.models import Shipper
 from tests.databases import migrated_database
-from tests.factories import make_api_key
+from tests.factories import make_api_key, make_sales_point, make_shipper
 from tests.live import api_server, live_env
 from tests.payloads import order_body
 
@@ -100,3 +106,73 @@ class TestConcurrentIdempotency:
             created
         }
         assert orders_in(url) == before + 1
+
+
+@contextmanager
+def committed(url: str) -> Iterator[Session]:
+    """A session of this process whose work is committed at the end, as another API
+    process, the CLI or an admin's request would commit it."""
+    engine = make_engine(url)
+    try:
+        with session_scope(sessionmaker(bind=engine, expire_on_commit=False)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def post_one(base: str, key: str, body: Any) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {key}"}
+    return httpx.post(f"{base}/v1/orders", json=body, headers=headers, timeout=30)
+
+
+class TestChangesMadeElsewhere:
+    """Nothing about a key's validity or the fleet's limits is kept between requests."""
+
+    def test_a_key_revoked_by_another_process_is_refused_on_the_next_request(
+        self, live: tuple[str, str, str]
+    ) -> None:
+        base, _, url = live
+        with committed(url) as session:
+            sales_point = make_sales_point(session)
+            issued = issue_key(session, sales_point)
+        assert post_one(base, issued.plaintext, order_body()).status_code == 201
+
+        with committed(url) as session:
+            revoke_api_key(session, sales_point_id=sales_point.id, key_id=issued.record.id)
+
+        response = post_one(base, issued.plaintext, order_body())
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+
+    def test_a_sales_point_deactivated_by_another_process_is_refused_on_the_next_request(
+        self, live: tuple[str, str, str]
+    ) -> None:
+        base, _, url = live
+        with committed(url) as session:
+            sales_point = make_sales_point(session)
+            plaintext = issue_key(session, sales_point).plaintext
+        assert post_one(base, plaintext, order_body()).status_code == 201
+
+        with committed(url) as session:
+            update_sales_point(session, sales_point_id=sales_point.id, changes={"active": False})
+
+        response = post_one(base, plaintext, order_body())
+        assert response.status_code == 401
+        assert "deactivated" in response.json()["error"]["message"]
+
+    def test_a_vehicle_changed_by_another_process_sets_the_next_orders_limit(
+        self, live: tuple[str, str, str]
+    ) -> None:
+        base, key, url = live
+        with committed(url) as session:
+            truck_id = make_shipper(session, capacity_kg=200.0).id
+        assert post_one(base, key, order_body(weight_kg=180)).status_code == 201
+
+        with committed(url) as session:
+            truck = session.get(Shipper, truck_id)
+            assert truck is not None
+            truck.capacity_kg = 150.0
+
+        response = post_one(base, key, order_body(weight_kg=180))
+        assert response.status_code == 422
+        assert "150 kg" in response.json()["error"]["fields"][0]["message"]
