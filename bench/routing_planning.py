@@ -13,6 +13,7 @@ import sys
 import time
 
 from routing import solve, validate
+from routing.solve import zones_for_time
 from routing.synthetic import hanoi_problem
 from routing.zones import solve_zoned
 
@@ -31,6 +32,7 @@ def quick(seeds: range = range(3)) -> None:
                         "orders": orders,
                         "seed": seed,
                         "wall_s": round(wall, 2),
+                        "zones": zones_for_time(problem, 2.0),
                         "unassigned": len(plan.unassigned),
                         "km_2s": plan.distance_m / 1000,
                         "km_15s": longer.distance_m / 1000,
