@@ -43,7 +43,7 @@ def _groups(root: Path, only: list[str]) -> dict[str, list[Path]]:
 def _run(args: tuple[str, Path, float, dict[str, float]]) -> dict[str, Any]:
     group, path, limit, bks = args
     inst = read_instance(path)
-    data = solve_instance(inst, limit, workers=1).to_json(bks)
+    data = solve_instance(inst, limit, workers=1, restarts=1).to_json(bks)
     data.pop("routes")
     return {"group": group, "limit_s": limit, **data}
 

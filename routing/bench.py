@@ -220,7 +220,7 @@ def solve_instance(
     options: SearchOptions | None = None,
     *,
     workers: int = DEFAULT_WORKERS,
-    restarts: int = 1,
+    restarts: int = 2,
 ) -> BenchResult:
     """Solve one instance within about `time_limit_s` seconds (model building included),
     using up to `workers` processes.
@@ -279,7 +279,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"processes per instance (default {DEFAULT_WORKERS}: this machine's cores, up to 2)",
     )
     parser.add_argument(
-        "--restarts", type=int, default=1, help="searches one after another in each process"
+        "--restarts", type=int, default=2, help="searches one after another in each process"
     )
     return parser
 
