@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+from anyio import CancelScope, CapacityLimiter, to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -15,20 +17,49 @@ from dispatch.auth.api_keys import KEY_PREFIX, authenticate_key
 from dispatch.auth.principal import Principal, Role
 from dispatch.auth.tokens import read_token
 from dispatch.clock import utcnow
-from dispatch.db import get_sessionmaker, transaction
+from dispatch.db import session_scope
 from dispatch.errors import Forbidden, NotAuthenticated
 from dispatch.shippers.models import Shipper
 from dispatch.users.models import User
 
+T = TypeVar("T")
 
-def get_session(request: Request) -> Iterator[Session]:
+
+async def get_session() -> AsyncIterator[Session]:
     """The request's one transaction: committed when the handler returns, else rolled back.
 
     A DispatchError raised with ``keep_changes`` (a failed sign-in that must be counted)
     is committed too.
     """
-    with get_sessionmaker()() as session, transaction(session):
+    async with opened_on_loop(session_scope()) as session:
         yield session
+
+
+@asynccontextmanager
+async def opened_on_loop(scope: AbstractContextManager[T]) -> AsyncIterator[T]:
+    """A context manager that does no I/O on entering, entered on the event loop, and
+    left in the thread pool, where its blocking exit (COMMIT or ROLLBACK, the connection
+    back to the pool) belongs.
+
+    FastAPI would take a sync generator dependency through the pool twice, once for an
+    entrance that only builds a Session object. The exit is handled as FastAPI handles it:
+    shielded from cancellation, and with a limiter of its own so that it never waits for
+    a worker thread (the requests holding them may be waiting for its connection).
+    """
+    value = scope.__enter__()
+    exit_limiter = CapacityLimiter(1)
+    try:
+        yield value
+    except BaseException as exc:
+        with CancelScope(shield=True):
+            handled = await to_thread.run_sync(
+                scope.__exit__, type(exc), exc, exc.__traceback__, limiter=exit_limiter
+            )
+        if not handled:
+            raise
+    else:
+        with CancelScope(shield=True):
+            await to_thread.run_sync(scope.__exit__, None, None, None, limiter=exit_limiter)
 
 
 # "function": commit before the answer is sent, so a client reading right after its own
