@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from dispatch.clock import utcnow
@@ -66,10 +66,9 @@ def authenticate_key(session: Session, plaintext: str) -> KeyOwner:
     if not active:
         raise NotAuthenticated("this sales point has been deactivated")
     now = utcnow()
-    # Written at most once a minute: an UPDATE per request would queue a sales point's
-    # concurrent requests on this one row's lock.
     if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
-        session.execute(_TOUCH_KEY, {"key_id": key_id, "now": now})
+        stale_before = now - LAST_USED_RESOLUTION
+        session.execute(_TOUCH_KEY, {"key_id": key_id, "now": now, "stale_before": stale_before})
     return KeyOwner(sales_point_id=sales_point_id, name=name)
 
 
@@ -88,6 +87,24 @@ _FIND_KEY = (
     .join_from(_KEYS, _SALES_POINTS, _KEYS.c.sales_point_id == _SALES_POINTS.c.id)
     .where(_KEYS.c.key_hash == bindparam("key_hash"))
 )
+# Written at most once a minute, and never waited for: an UPDATE per request would queue
+# a sales point's concurrent requests (a livestream's burst) on this one row's lock, so a
+# request that finds the row locked by another one's update leaves it to that one (SKIP
+# LOCKED on PostgreSQL; SQLite has one writer at a time anyway).
 _TOUCH_KEY = (
-    update(_KEYS).where(_KEYS.c.id == bindparam("key_id")).values(last_used_at=bindparam("now"))
+    update(_KEYS)
+    .where(
+        _KEYS.c.id
+        == select(_KEYS.c.id)
+        .where(
+            _KEYS.c.id == bindparam("key_id"),
+            or_(
+                _KEYS.c.last_used_at.is_(None),
+                _KEYS.c.last_used_at < bindparam("stale_before"),
+            ),
+        )
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    .values(last_used_at=bindparam("now"))
 )

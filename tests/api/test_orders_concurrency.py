@@ -22,6 +22,7 @@ from dispatch.auth.api_keys import issue_key
 from dispatch.db import make_engine, session_scope
 from dispatch.orders.models import Order
 from dispatch.salespoints.admin import revoke_api_key, update_sales_point
+from dispatch.salespoints.models import ApiKey
 from dispatch.shippers.models import Shipper
 from tests.databases import migrated_database
 from tests.factories import make_api_key, make_sales_point, make_shipper
@@ -176,3 +177,29 @@ class TestChangesMadeElsewhere:
         response = post_one(base, key, order_body(weight_kg=180))
         assert response.status_code == 422
         assert "150 kg" in response.json()["error"]["fields"][0]["message"]
+
+
+class TestLastUsedUnderLoad:
+    def test_a_request_never_waits_for_another_ones_last_used_update(
+        self, live: tuple[str, str, str]
+    ) -> None:
+        base, _, url = live
+        with committed(url) as session:
+            issued = issue_key(session, make_sales_point(session))
+        engine = make_engine(url)
+        try:
+            with engine.connect() as other_request:  # holds the key's row, as an update would
+                other_request.execute(
+                    select(ApiKey.id).where(ApiKey.id == issued.record.id).with_for_update()
+                )
+
+                response = post_one(base, issued.plaintext, order_body())
+
+                assert response.status_code == 201
+                other_request.rollback()
+        finally:
+            engine.dispose()
+        with committed(url) as session:
+            key = session.get(ApiKey, issued.record.id)
+            assert key is not None
+            assert key.last_used_at is None  # left to the holder; the next request writes it
