@@ -15,8 +15,10 @@ workers and the same engine (pool) settings, warms both up, then measures:
 Bare and single alternate for ``--rounds`` rounds of ``--seconds`` each, so that a change
 in the machine's load during the run weighs on both alike. The clients are keep-alive
 connections on one asyncio loop in this process, on the same machine as the servers; their
-CPU time per request is reported, and the load average at the start and the end. Prints a
-table and one JSON object.
+CPU time per request is reported, and the load average at the start and the end. So is
+the CPU time per request of each server's processes (from /proc): on a machine shared with
+other work, requests per second depend on how the scheduler shares the cores, the CPU a
+request costs does not. Prints a table and one JSON object.
 """
 
 from __future__ import annotations
@@ -98,8 +100,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Running:
+    base: str
+    pid: int  # uvicorn's parent process; its workers are its children
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server's processes (Linux /proc), a figure that the
+        machine's other load does not change, unlike requests per second."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+        total, todo = 0, [self.pid]
+        while todo:
+            pid = todo.pop()
+            todo += children.get(pid, [])
+            if fields := _stat(pid):
+                total += int(fields[11]) + int(fields[12])  # utime + stime, in ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state, ppid, ...)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
 @contextmanager
-def server(args: list[str], env: dict[str, str], health: str) -> Iterator[str]:
+def server(args: list[str], env: dict[str, str], health: str) -> Iterator[Running]:
     port = free_port()
     process = subprocess.Popen(
         [*args, "--host", "127.0.0.1", "--port", str(port)],
@@ -117,7 +148,7 @@ def server(args: list[str], env: dict[str, str], health: str) -> Iterator[str]:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        yield base
+        yield Running(base, process.pid)
     finally:
         process.terminate()
         process.wait(20)
@@ -151,6 +182,7 @@ class Load:
     errors: int = 0
     wall: float = 0.0
     client_cpu: float = 0.0  # this process's CPU time: the clients must not be the bottleneck
+    server_cpu: float = 0.0  # the server processes' CPU time
 
     def figures(self) -> dict[str, float]:
         cuts = statistics.quantiles(self.latencies, n=100)
@@ -161,6 +193,7 @@ class Load:
             "p50_ms": cuts[49] * 1000,
             "p99_ms": cuts[98] * 1000,
             "client_cpu_ms_per_request": self.client_cpu / len(self.latencies) * 1000,
+            "server_cpu_ms_per_request": self.server_cpu / len(self.latencies) * 1000,
         }
 
 
@@ -270,25 +303,29 @@ def main() -> None:
         uvicorn = [str(BIN / "uvicorn"), "--no-access-log", "--workers", str(args.workers)]
         dispatch_app = [*uvicorn, "--factory", "api.app:create_app"]
         with (
-            server([*uvicorn, "bench.bare_insert:app"], env, "/docs") as bare_base,
-            server(dispatch_app, env, "/healthz") as dispatch_base,
+            server([*uvicorn, "bench.bare_insert:app"], env, "/docs") as bare_server,
+            server(dispatch_app, env, "/healthz") as dispatch_server,
         ):
             auth = {"Authorization": f"Bearer {key}"}
             endpoints = {
-                "bare": (bare_base, "/insert", lambda n: (order(n), {})),
+                "bare": (bare_server, "/insert", lambda n: (order(n), {})),
                 "single": (
-                    dispatch_base,
+                    dispatch_server,
                     "/v1/orders",
                     lambda n: (order(n), {**auth, "Idempotency-Key": uuid.uuid4().hex}),
                 ),
             }
             loads = {name: Load() for name in endpoints}
-            for base, path, make in endpoints.values():  # first requests load lazy state
-                asyncio.run(hammer(base, path, make, args.clients, args.warmup, Load()))
+            for running, path, make in endpoints.values():  # first requests load lazy state
+                asyncio.run(hammer(running.base, path, make, args.clients, args.warmup, Load()))
             for _ in range(args.rounds):
-                for name, (base, path, make) in endpoints.items():
-                    asyncio.run(hammer(base, path, make, args.clients, args.seconds, loads[name]))
-            bulk_figures = bulk(dispatch_base, key, args.bulk_calls)
+                for name, (running, path, make) in endpoints.items():
+                    before = running.cpu_seconds()
+                    asyncio.run(
+                        hammer(running.base, path, make, args.clients, args.seconds, loads[name])
+                    )
+                    loads[name].server_cpu += running.cpu_seconds() - before
+            bulk_figures = bulk(dispatch_server.base, key, args.bulk_calls)
     load = {"start": load_before, "end": os.getloadavg()}
     report(args, loads["bare"].figures(), loads["single"].figures(), bulk_figures, load)
 
@@ -301,6 +338,7 @@ def report(
     load: dict[str, tuple[float, float, float]],
 ) -> None:
     ratio = single["req_per_s"] / bare["req_per_s"]
+    cpu_ratio = bare["server_cpu_ms_per_request"] / single["server_cpu_ms_per_request"]
     print(f"{'measure':<34}{'value':>12}")
     for label, value in [
         ("bare insert req/s", bare["req_per_s"]),
@@ -310,6 +348,11 @@ def report(
         ("single / bare", f"{ratio:.0%}"),
         ("bulk orders/s (1,000 per call)", bulk_figures["orders_per_s"]),
         ("errors (bare, single)", f"{bare['errors']:.0f}, {single['errors']:.0f}"),
+        (
+            "server CPU ms per request (bare, single)",
+            f"{bare['server_cpu_ms_per_request']:.2f}, {single['server_cpu_ms_per_request']:.2f}",
+        ),
+        ("bare / single server CPU per request", f"{cpu_ratio:.0%}"),
         (
             "client CPU ms per request (bare, single)",
             f"{bare['client_cpu_ms_per_request']:.1f}, {single['client_cpu_ms_per_request']:.1f}",
@@ -328,6 +371,7 @@ def report(
                 "single": single,
                 "bulk": bulk_figures,
                 "single_over_bare": ratio,
+                "bare_over_single_server_cpu": cpu_ratio,
             }
         )
     )
