@@ -100,6 +100,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def server_env(url: str) -> dict[str, str]:
+    """A server's environment: this database, embedded mode with no background jobs."""
+    env = {
+        **os.environ,
+        "DISPATCH_DATABASE_URL": url,
+        "DISPATCH_EMBEDDED_SCHEDULER": "false",
+        "DISPATCH_ENVIRONMENT": "test",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DISPATCH_BROKER_URL", None)
+    return env
+
+
 @dataclass(frozen=True)
 class Running:
     base: str
@@ -292,14 +305,7 @@ def main() -> None:
     load_before = os.getloadavg()
     with fresh_database() as url:
         key = seed(url)
-        env = {
-            **os.environ,
-            "DISPATCH_DATABASE_URL": url,
-            "DISPATCH_EMBEDDED_SCHEDULER": "false",
-            "DISPATCH_ENVIRONMENT": "test",
-            "PYTHONPATH": str(ROOT),
-        }
-        env.pop("DISPATCH_BROKER_URL", None)
+        env = server_env(url)
         uvicorn = [str(BIN / "uvicorn"), "--no-access-log", "--workers", str(args.workers)]
         dispatch_app = [*uvicorn, "--factory", "api.app:create_app"]
         with (

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import os
 import re
 import subprocess
 import sys
@@ -26,7 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.intake import BIN, Load, fresh_database, hammer, order, seed, server  # noqa: E402
+from bench.intake import (  # noqa: E402
+    BIN,
+    Load,
+    fresh_database,
+    hammer,
+    order,
+    seed,
+    server,
+    server_env,
+)
 
 
 def main() -> None:
@@ -38,14 +46,7 @@ def main() -> None:
     parser.add_argument("--match", default="", help="only functions whose line matches")
     args = parser.parse_args()
     with fresh_database() as url, tempfile.TemporaryDirectory() as directory:
-        key = seed(url)
-        env = {
-            **os.environ,
-            "DISPATCH_DATABASE_URL": url,
-            "DISPATCH_EMBEDDED_SCHEDULER": "false",
-            "DISPATCH_ENVIRONMENT": "test",
-            "PYTHONPATH": str(ROOT),
-        }
+        key, env = seed(url), server_env(url)
         uvicorn = [str(BIN / "uvicorn"), "--no-access-log", "--workers", "1"]
         if args.endpoint == "bare":
             app, health, path = [*uvicorn, "bench.bare_insert:app"], "/docs", "/insert"
