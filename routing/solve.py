@@ -21,9 +21,11 @@ from routing.zones import solve_zoned
 
 __all__ = ["FIRST_PLAN_S_PER_VISIT2", "solve", "zones_for_time"]
 
-FIRST_PLAN_S_PER_VISIT2 = 1.5e-6
-"""Seconds per squared visit count that the first plan takes (measured here: 900 visits
-took 1.2-3 s, depending on the load)."""
+FIRST_PLAN_S_PER_VISIT2 = 3e-6
+"""Seconds per squared visit count that the first plan takes: measured here, 1.5e-6 on
+an idle core and 3.3e-6 to 4.3e-6 with the machine loaded (900 visits: 1.2 s to 4.1 s);
+the estimate leans to the loaded side, because a missed first plan costs far more than a
+zone border."""
 FIRST_PLAN_SHARE = 0.5
 """The part of the time limit the first plan may take; the search needs the rest."""
 MIN_ZONE_JOBS = 100
