@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, ViewportSize, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    Response,
+    ViewportSize,
+    expect,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,16 +51,26 @@ def test_a_shipper_signs_in_declares_picks_up_offline_and_hands_off(
         expect(page.locator("details.stop.current")).to_contain_text(point.name)
         page.screenshot(path=artifacts / "3-route.png", full_page=True)
 
-        _pick_up_offline(page, context, artifacts)
-        _current(page).locator("button[data-act=pickup]").click()
+        _pick_up_offline(page, context, by_code, artifacts)
+        with _accepted(page, by_photo, "pickup"):
+            _current(page).locator("button[data-act=pickup]").click()
         _settled(page)
 
         expect(_current(page)).to_contain_text("Lan")
-        _current(page).locator(".code-input").fill(by_code.handoff_code)
-        _current(page).locator("button[data-act=handoff]").click()
+        code = _current(page).locator(".code-input")
+        code.fill(by_code.handoff_code)
+        seed.refresh(by_code)  # picked up by the server since
+        by_code.handoff_note = "Gọi trước khi lên tầng 3"  # the card must change meanwhile
+        seed.commit()
+        _signal_drops_and_returns(page, context)  # the list is drawn again each time
+        expect(_current(page)).to_contain_text("tầng 3")
+        expect(code).to_have_value(by_code.handoff_code)
+        with _accepted(page, by_code, "handoff"):
+            _current(page).locator("button[data-act=handoff]").click()
         expect(_current(page)).to_contain_text("Hùng")
-        _current(page).locator("input[data-act=photo]").set_input_files(_big_png(tmp_path))
-        expect(page.locator("#stops")).to_contain_text("Đã xong lộ trình", timeout=45_000)
+        with _accepted(page, by_photo, "handoff", timeout=45_000):  # shrinking takes a while
+            _current(page).locator("input[data-act=photo]").set_input_files(_big_png(tmp_path))
+        expect(page.locator("#stops")).to_contain_text("Đã xong lộ trình")
         _settled(page)
         expect(page.locator("details.stop.delivery")).to_contain_text(["Đã giao", "Đã giao"])
         page.screenshot(path=artifacts / "5-delivered.png", full_page=True)
@@ -88,6 +109,20 @@ def _current(page: Page) -> Locator:
     return page.locator("details.stop.current")
 
 
+@contextmanager
+def _accepted(page: Page, order: Order, action: str, *, timeout: float = 15_000) -> Iterator[None]:
+    """What the block does makes the page send ``action`` for ``order``, and the server
+    accepts it."""
+    path = f"/v1/orders/{order.id}/{action}"
+
+    def sent(response: Response) -> bool:
+        return response.request.method == "POST" and urlsplit(response.url).path == path
+
+    with page.expect_response(sent, timeout=timeout) as answer:
+        yield
+    assert answer.value.ok, (answer.value.status, answer.value.text())
+
+
 def _settled(page: Page) -> None:
     """Every queued action sent and accepted."""
     expect(page.locator("#net")).not_to_contain_text("đang chờ gửi", timeout=15_000)
@@ -114,13 +149,22 @@ def _declare(page: Page, artifacts: Path) -> None:
     expect(page.locator("#declare")).to_have_count(0)
 
 
-def _pick_up_offline(page: Page, context: BrowserContext, artifacts: Path) -> None:
+def _pick_up_offline(page: Page, context: BrowserContext, order: Order, artifacts: Path) -> None:
     context.set_offline(True)
     page.locator("details.stop.current button[data-act=pickup]").click()
     expect(page.locator("#net")).to_contain_text("Mất mạng · 1 đang chờ gửi")
     page.screenshot(path=artifacts / "4-picked-up-offline.png", full_page=True)
-    context.set_offline(False)
+    with _accepted(page, order, "pickup"):
+        context.set_offline(False)
     _settled(page)
+
+
+def _signal_drops_and_returns(page: Page, context: BrowserContext) -> None:
+    """The page redraws the list as the signal goes and again as it comes back."""
+    context.set_offline(True)
+    expect(page.locator("#net")).to_contain_text("Mất mạng")
+    context.set_offline(False)
+    expect(page.locator("#net")).to_contain_text("Có mạng")
 
 
 def _big_png(directory: Path) -> Path:

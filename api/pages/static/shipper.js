@@ -108,20 +108,63 @@
     net.textContent = t(state.online ? "Online" : "Offline") +
       (state.waiting ? " · " + state.waiting + " " + t("waiting to send") : "");
     net.className = "net " + (state.online ? "on" : "off");
+    var pieces = [];
     if (!r.stops.length) {
-      main.innerHTML = '<p class="empty">' + esc(t("No stops yet: the dispatcher will plan your route.")) + "</p>";
-      return;
+      pieces.push('<p class="empty" data-key="empty">' + esc(t("No stops yet: the dispatcher will plan your route.")) + "</p>");
+    } else {
+      if (!p.left) pieces.push('<p class="empty" data-key="finished">' + esc(t("Route finished. Thank you!")) + "</p>");
+      pieces = pieces.concat(r.stops.map(card));
     }
-    var html = r.stops.map(card).join("");
-    if (!p.left) html = '<p class="empty">' + esc(t("Route finished. Thank you!")) + "</p>" + html;
-    main.innerHTML = html;
+    draw(pieces);
+  }
+  /* The list is drawn again after every answer from the server, on each flush and when the
+     signal comes or goes: often while the shipper is typing a code or tapping a button. So
+     a card whose markup is unchanged stays in place, with what was typed into it, its open
+     form, the focus and any tap under way; a card that must change takes over what was
+     typed into the one it replaces. (Replacing the whole list used to erase a code being
+     typed, and the tap on "Confirm code" then only asked for the code again.) */
+  var drawn = new WeakMap();  // node -> the markup it was drawn from
+  function draw(pieces) {
+    var old = {};
+    Array.prototype.forEach.call(main.children, function (node) { old[node.getAttribute("data-key")] = node; });
+    pieces.forEach(function (html, index) {
+      var box = document.createElement("template");
+      box.innerHTML = html;
+      var node = old[box.content.firstElementChild.getAttribute("data-key")];
+      if (!node || drawn.get(node) !== html) node = redraw(node, box.content.firstElementChild, html);
+      var at = main.children[index];
+      if (at !== node) main.insertBefore(node, at || null);
+    });
+    while (main.children.length > pieces.length) main.lastElementChild.remove();
+  }
+  var TYPED = [".code-input", ".reason", ".note"];
+  function redraw(node, next, html) {
+    drawn.set(next, html);
+    if (!node) return next;
+    var focus = null;
+    if (node.tagName === "DETAILS" && next.tagName === "DETAILS" &&
+        node.classList.contains("current") === next.classList.contains("current")) next.open = node.open;
+    var forms = [node.querySelector("details.fail"), next.querySelector("details.fail")];
+    if (forms[0] && forms[1]) forms[1].open = forms[0].open;
+    TYPED.forEach(function (selector) {
+      var was = node.querySelector(selector), now = next.querySelector(selector);
+      if (!was || !now) return;
+      now.value = was.value;
+      if (was === document.activeElement) focus = { field: now, from: was.selectionStart, to: was.selectionEnd };
+    });
+    node.replaceWith(next);
+    if (focus) {
+      focus.field.focus();
+      if (focus.from !== null && focus.from !== undefined) focus.field.setSelectionRange(focus.from, focus.to);
+    }
+    return next;
   }
   function card(stop) {
     var pickup = stop.kind === "pickup", d = stop.delivery, k = stop.pickup;
     var open = stop.is_current ? " open" : "";
     var cls = "stop " + stop.kind + (stop.is_current ? " current" : "") + (stop.status !== "planned" ? " settled" : "");
     var name = pickup ? k.sales_point_name : d.recipient_first_name;
-    var parts = ['<details class="' + cls + '" data-order="' + stop.order_id + '"' + open + ">",
+    var parts = ['<details class="' + cls + '" data-key="' + stop.kind + "." + stop.order_id + '" data-order="' + stop.order_id + '"' + open + ">",
       '<summary><span class="seq">' + stop.sequence + '</span><span class="kind">' +
         esc(t(pickup ? "Pick up" : "Deliver")) + "</span><b>" + esc(name) + '</b><span class="eta">' +
         esc(t("ETA")) + " " + esc(hhmm(stop.eta)) + '</span><span class="state">' + esc(status(stop)) + "</span></summary>",
@@ -178,6 +221,7 @@
     fields.taken_at = new Date().toISOString();
     var item = { id: newId(), shipper: B.shipper_id, order: order, kind: kind, fields: fields, photo: photo || null };
     return queue.add(item).then(function () {
+      state.waiting += 1;  // shown as waiting until the server has accepted it
       apply(item);
       save();
       notice(state.online ? t("Sending…") : t("Saved on the phone, will be sent when online"));
