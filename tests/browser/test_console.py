@@ -4,6 +4,7 @@ one shipper to another through the page, and see both load bars change."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 
@@ -64,7 +65,9 @@ def test_a_dispatcher_moves_an_order_and_both_load_bars_change(
     page.select_option("#move-to", str(binh.id))
     page.fill("#move-note", "Bình is closer")
     page.click("#move-btn")
-    if page.locator("#force-btn").is_visible():  # late at night the shift end refuses it
+    outcome = page.locator("#move-result")
+    expect(outcome).to_have_class(re.compile(r"\b(ok|error)\b"))  # the answer is shown
+    if outcome.locator("#force-btn").is_visible():  # late at night the shift end refuses it
         page.click("#force-btn")
 
     expect(page.locator(card(page, an))).to_have_attribute("data-stops", "2")
