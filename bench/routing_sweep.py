@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 from collections import defaultdict
@@ -22,14 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from routing.bench import load_bks, solve_instance
-from routing.instances import read_instance
+from routing.instances import Instance, instances_dir, read_instance
 
 GRACE_S = 5.0
-
-
-def _root() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    return Path(os.environ.get("ROUTING_INSTANCES", here.parent / "shared" / "instances"))
 
 
 def _groups(root: Path, only: list[str]) -> dict[str, list[Path]]:
@@ -40,9 +34,8 @@ def _groups(root: Path, only: list[str]) -> dict[str, list[Path]]:
     return {k: v for k, v in groups.items() if not only or k in only}
 
 
-def _run(args: tuple[str, Path, float, dict[str, float]]) -> dict[str, Any]:
-    group, path, limit, bks = args
-    inst = read_instance(path)
+def _run(args: tuple[str, Instance, float, dict[str, float]]) -> dict[str, Any]:
+    group, inst, limit, bks = args
     data = solve_instance(inst, limit, workers=1, restarts=1).to_json(bks)
     data.pop("routes")
     return {"group": group, "limit_s": limit, **data}
@@ -54,14 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", nargs="*", default=[], help="e.g. solomon homberger/200")
     args = parser.parse_args(argv)
-    root = _root()
+    root = instances_dir()
     bks = load_bks(root / "bks.csv")
     tasks = []
     for group, paths in _groups(root, args.only).items():
         for path in paths:
-            hundreds = max(1, round((read_instance(path).size - 1) / 100))
-            limit = args.seconds_per_100 * hundreds
-            tasks.append((group, path, limit, bks))
+            inst = read_instance(path)
+            limit = args.seconds_per_100 * max(1, round((inst.size - 1) / 100))
+            tasks.append((group, inst, limit, bks))
     results: dict[str, list[dict[str, Any]]] = defaultdict(list)
     with ProcessPoolExecutor(max(1, args.jobs)) as pool:
         for data in pool.map(_run, tasks):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from routing.core import Route
+from routing.core import Network, Route
 from routing.errors import InstanceFormatError
 from routing.instances import Instance, read_instance, to_network
 from routing.model import solve_network
@@ -117,9 +117,9 @@ def _parallel(fn: Callable[..., _T], jobs: Sequence[tuple[Any, ...]], workers: i
         return [future.result() for future in futures]
 
 
-def _best(inst: Instance, outcomes: Sequence[Outcome]) -> Outcome:
-    """Fewest customers left out, then valid before invalid, then shortest."""
-    exact = to_network(inst, exact=True)
+def _best(exact: Network, outcomes: Sequence[Outcome]) -> Outcome:
+    """Fewest customers left out, then valid before invalid, then shortest (`exact`: the
+    instance in unrounded arithmetic)."""
     return min(
         outcomes,
         key=lambda o: (len(o[1]), bool(check_routes(exact, o[0])), total_distance(exact, o[0])),
@@ -127,13 +127,18 @@ def _best(inst: Instance, outcomes: Sequence[Outcome]) -> Outcome:
 
 
 def _solve_restarts(
-    inst: Instance, search_s: float, options: SearchOptions, workers: int, restarts: int
+    inst: Instance,
+    exact: Network,
+    search_s: float,
+    options: SearchOptions,
+    workers: int,
+    restarts: int,
 ) -> Outcome:
     """`workers * restarts` searches on shuffled copies, `restarts` after one another in
     each process; the best one wins."""
     share = search_s / restarts
     jobs = [(inst, seed, share, options) for seed in range(workers * restarts)]
-    return _best(inst, _parallel(_attempt, jobs, workers))
+    return _best(exact, _parallel(_attempt, jobs, workers))
 
 
 def _reoptimise(
@@ -233,11 +238,11 @@ def solve_instance(
     opts = options or SearchOptions()
     build_s = _build_estimate(inst)
     search_s = max(0.5, time_limit_s - build_s)
+    exact = to_network(inst, exact=True)
     if inst.size - 1 > SECTOR_THRESHOLD:
         found, dropped = _solve_sectors(inst, search_s, opts, workers)
     else:
-        found, dropped = _solve_restarts(inst, search_s, opts, workers, max(1, restarts))
-    exact = to_network(inst, exact=True)
+        found, dropped = _solve_restarts(inst, exact, search_s, opts, workers, max(1, restarts))
     routes = tuple(found)
     violations = tuple(check_routes(exact, routes))
     if violations:

@@ -8,6 +8,7 @@ distance, and every vehicle returns to the depot before its due date.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,17 @@ import numpy.typing as npt
 from routing.core import Network
 from routing.errors import InstanceFormatError
 
-__all__ = ["Instance", "euclidean", "read_instance", "to_network"]
+__all__ = ["Instance", "euclidean", "instances_dir", "read_instance", "to_network"]
 
 DEFAULT_SCALE = 1000
 """Euclidean distances are multiplied by this and made integers inside the solver."""
+
+
+def instances_dir() -> Path:
+    """Where the benchmark files are: `ROUTING_INSTANCES`, or `shared/instances` beside the
+    repository (they are never copied into it)."""
+    beside = Path(__file__).resolve().parents[2] / "shared" / "instances"
+    return Path(os.environ.get("ROUTING_INSTANCES", beside))
 
 
 @dataclass(frozen=True, eq=False)

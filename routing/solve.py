@@ -5,7 +5,7 @@ cheapest insertion to build a first plan of the whole problem: then the problem 
 into zones (`routing.zones`) solved one after another, because a zone's first plan costs
 far less than its share of the whole one (insertion grows with the square of the visits).
 Measured here: 500 orders in 2 s gave 2,475 km as one model (no first plan in time, the
-fallback construction overran to 2.7 s) and 1,800 km in 1.65 s as two zones.
+fallback construction overran to 2.7 s) and 1,824 km in 1.64 s as three zones.
 """
 
 from __future__ import annotations

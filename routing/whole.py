@@ -27,13 +27,8 @@ def solve_whole(
     options: SearchOptions | None = None,
     initial: Solution | None = None,
 ) -> Solution:
-    """Plan routes for `problem` as one model within about `time_limit_s` seconds.
-
-    Raises `InvalidProblemError` (a `ValueError`) for malformed input. Jobs that cannot
-    be served are in `Solution.unassigned` with a reason; the rest are routed. `initial`
-    (for example the current plan) warm-starts the search. `backend` supplies travel
-    matrices (great-circle with a road factor by default).
-    """
+    """`routing.solve.solve` (same arguments, errors and answer) as one OR-Tools model,
+    whatever the problem's size and time limit."""
     started = time.perf_counter()
     check_problem(problem)
     if not problem.vehicles:

@@ -50,7 +50,11 @@ def order_limits(session: Session) -> Limits:
     weight, parcels = session.execute(
         select(func.max(Shipper.capacity_kg), func.max(Shipper.capacity_parcels))
     ).one()
-    return Limits(weight or settings.order_max_weight_kg, parcels or settings.order_max_parcels)
+    # No shipper yet: the settings' limits, as the single-order INSERT's coalesce does.
+    return Limits(
+        settings.order_max_weight_kg if weight is None else weight,
+        settings.order_max_parcels if parcels is None else parcels,
+    )
 
 
 @dataclass(frozen=True)

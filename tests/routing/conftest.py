@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def instances_dir() -> Path:
-    """`ROUTING_INSTANCES`, or the `shared/instances` folder next to the repository."""
-    return Path(os.environ.get("ROUTING_INSTANCES", REPO_ROOT.parent / "shared" / "instances"))
+from routing.instances import instances_dir
 
 
 @pytest.fixture
