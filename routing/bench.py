@@ -29,16 +29,24 @@ from routing.errors import InstanceFormatError
 from routing.instances import Instance, read_instance, to_network
 from routing.model import solve_network
 from routing.search import SearchOptions
-from routing.sectors import sector_groups, share_fleet, sub_instance
+from routing.sectors import route_groups, sector_groups, share_fleet, sub_instance
 from routing.validate import check_routes, total_distance
 
-__all__ = ["BenchResult", "load_bks", "main", "solve_instance"]
+__all__ = ["BenchResult", "load_bks", "main", "regroup", "solve_instance"]
 
 BKS_CONVENTIONS = ("distance_only_real", "hierarchical_real")
 SECTOR_THRESHOLD = 300
 """Customers above which an instance is solved by sectors (measured in docs/routing.md)."""
-BORDER_SHARE = 0.0
-"""Share of the time for re-solving neighbouring sectors together (0 = off)."""
+REGROUP_SHARE = 0.4
+"""Share of a sectored solve's time for re-solving route groups across the sector borders."""
+REGROUP_CUSTOMERS = 125
+"""Customers per route group in that pass."""
+REGROUP_OFFSETS = (0.5, 0.0)
+"""One pass per offset (a fraction of a group), sharing `REGROUP_SHARE` of the time: the
+first straddles the sector borders, the second the first's."""
+REGROUP_MIN_S = 1.0
+"""Below this many seconds per group a pass is skipped: the search would not get past its
+first solution."""
 SECTOR_CUSTOMERS = 200
 """Customers per sector: where the local search still improves quickly."""
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
@@ -141,58 +149,61 @@ def _solve_restarts(
     return _best(exact, _parallel(_attempt, jobs, workers))
 
 
-def _reoptimise(
+def _resolve_group(
     inst: Instance, routes: list[Route], search_s: float, options: SearchOptions
 ) -> list[Route]:
-    """The customers of `routes` re-solved together, starting from `routes`; the old
-    routes come back unless the new ones serve everyone for less."""
+    """The customers of `routes` solved afresh on as many vehicles; the old routes come back
+    unless the new ones serve everyone for less."""
     keep = (0, *sorted(n for r in routes for n in r))
     index = {n: i for i, n in enumerate(keep)}
     sub = sub_instance(inst, keep[1:], len(routes))
-    initial = tuple(tuple(index[n] for n in r) for r in routes)
-    result = solve_network(to_network(sub), replace(options, time_limit_s=search_s), initial)
+    found, dropped = _solve_whole(sub, search_s, options)
     exact = to_network(sub, exact=True)
-    if result.dropped or total_distance(exact, result.routes) >= total_distance(exact, initial):
+    before = [tuple(index[n] for n in r) for r in routes]
+    if (
+        dropped
+        or check_routes(exact, found)
+        or total_distance(exact, found) >= total_distance(exact, before)
+    ):
         return routes
-    return [tuple(keep[n] for n in r) for r in result.routes if r]
+    return [tuple(keep[n] for n in r) for r in found]
 
 
-def _repair_borders(
+def regroup(
     inst: Instance,
-    groups: list[tuple[int, ...]],
-    by_sector: list[list[Route]],
+    routes: list[Route],
     search_s: float,
     options: SearchOptions,
-) -> list[list[Route]]:
-    """Each pair of neighbouring sectors re-solved together; a new route belongs to the
-    sector holding most of its customers, so the next pair sees the moved routes."""
-    sector_of = {n: k for k, nodes in enumerate(groups) for n in nodes}
-    pairs = len(groups) if len(groups) > 2 else 1
-    for k in range(pairs):
-        a, b = k, (k + 1) % len(groups)
-        both = _reoptimise(inst, by_sector[a] + by_sector[b], search_s / pairs, options)
-        by_sector[a] = [r for r in both if _owner(r, sector_of, a, b) == a]
-        by_sector[b] = [r for r in both if _owner(r, sector_of, a, b) == b]
-    return by_sector
-
-
-def _owner(route: Route, sector_of: dict[int, int], a: int, b: int) -> int:
-    in_a = sum(1 for n in route if sector_of[n] == a)
-    return a if 2 * in_a >= len(route) else b
+    workers: int,
+    offset: float,
+) -> list[Route]:
+    """`routes` grouped by angle (`route_groups`, `offset` a fraction of a group), each
+    group's customers solved afresh on as many vehicles in `workers` processes within about
+    `search_s` seconds in all; a group keeps its old routes unless the new ones serve
+    everyone for less, so the plan never gets longer. With the offset moving the cuts, the
+    groups straddle the sector borders: what the sectors could not do across them."""
+    count = math.ceil(sum(map(len, routes)) / REGROUP_CUSTOMERS)
+    count = workers * max(1, round(count / workers))
+    groups = route_groups(inst, routes, count, offset)
+    rounds = math.ceil(len(groups) / workers)
+    if search_s * 0.95 / rounds < REGROUP_MIN_S:
+        return routes
+    jobs = [(inst, [routes[k] for k in g], search_s * 0.95 / rounds, options) for g in groups]
+    return [r for part in _parallel(_resolve_group, jobs, workers) for r in part]
 
 
 def _solve_sectors(
     inst: Instance, search_s: float, options: SearchOptions, workers: int
 ) -> Outcome:
-    """Sectors solved in `workers` processes; then (when `BORDER_SHARE` > 0) each pair of
-    neighbouring sectors is re-solved together from its routes (the border repair), and
-    whatever the sectors left out goes on the spare vehicles."""
+    """Sectors solved in `workers` processes; whatever they left out goes on the spare
+    vehicles; then route groups straddling the sector borders are re-solved (`regroup`,
+    with `REGROUP_SHARE` of the time)."""
     count = math.ceil((inst.size - 1) / SECTOR_CUSTOMERS)
     # A multiple of the workers, so that no process idles in the last round.
     count = workers * max(1, round(count / workers))
     groups = sector_groups(inst, count)
     rounds = math.ceil(len(groups) / workers)
-    share = search_s * (1 - BORDER_SHARE) * 0.95 / rounds
+    share = search_s * (1 - REGROUP_SHARE) * 0.95 / rounds
     jobs = [
         (sub_instance(inst, nodes, fleet), share, options)
         for nodes, fleet in zip(groups, share_fleet(inst, groups), strict=True)
@@ -203,10 +214,6 @@ def _solve_sectors(
         keep = (0, *nodes)
         by_sector.append([tuple(keep[n] for n in r) for r in part])
         dropped += [keep[n] for n in left]
-    if BORDER_SHARE > 0 and len(groups) > 1:
-        by_sector = _repair_borders(
-            inst, groups, by_sector, search_s * BORDER_SHARE * 0.95, options
-        )
     routes = [r for part in by_sector for r in part]
     spare = inst.vehicles - len(routes)
     if dropped and spare > 0:
@@ -216,6 +223,10 @@ def _solve_sectors(
         )
         routes += [tuple(keep[n] for n in r) for r in part]
         dropped = [keep[n] for n in left]
+    if REGROUP_SHARE > 0 and not dropped:
+        for offset in REGROUP_OFFSETS:
+            share = search_s * REGROUP_SHARE / len(REGROUP_OFFSETS)
+            routes = regroup(inst, routes, share, options, workers, offset)
     return routes, dropped
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from routing.instances import Instance
 
-__all__ = ["sector_groups", "share_fleet", "sub_instance"]
+__all__ = ["route_groups", "sector_groups", "share_fleet", "sub_instance"]
 
 
 def _units(inst: Instance) -> list[tuple[int, ...]]:
@@ -48,6 +48,40 @@ def sector_groups(inst: Instance, count: int) -> list[tuple[int, ...]]:
     order = np.roll(order, -start)
     groups = np.array_split(order, count)
     return [tuple(sorted(n for k in g for n in units[int(k)])) for g in groups if len(g)]
+
+
+def route_groups(
+    inst: Instance, routes: Sequence[tuple[int, ...]], count: int, offset: float
+) -> list[list[int]]:
+    """Route indices in `count` groups of consecutive routes by the angle of their centre
+    around the depot, of similar customer counts.
+
+    The cuts start at the widest empty angle, moved on by `offset` (a fraction of a group),
+    so that with an offset of one half every group straddles a border of the previous cut
+    (the route-based decomposition of Vidal et al.'s HGS for large instances).
+    """
+    if not routes:
+        return []
+    x0, y0 = float(inst.x[0]), float(inst.y[0])
+    angles = np.array(
+        [
+            math.atan2(float(inst.y[list(r)].mean() - y0), float(inst.x[list(r)].mean() - x0))
+            for r in routes
+        ]
+    )
+    order = np.argsort(angles)
+    sorted_angles = angles[order]
+    gaps = np.diff(np.append(sorted_angles, sorted_angles[0] + 2 * math.pi))
+    order = np.roll(order, -((int(np.argmax(gaps)) + 1) % len(order)))
+    sizes = np.array([len(routes[int(k)]) for k in order], dtype=float)
+    target = sizes.sum() / count
+    # Group k holds the routes whose customer-count midpoint falls in its share.
+    midpoints = (np.cumsum(sizes) - sizes / 2 + offset * target) % sizes.sum()
+    labels = np.minimum((midpoints // target).astype(int), count - 1)
+    groups: list[list[int]] = [[] for _ in range(count)]
+    for k, label in zip(order, labels, strict=True):
+        groups[int(label)].append(int(k))
+    return [g for g in groups if g]
 
 
 def share_fleet(inst: Instance, groups: Sequence[tuple[int, ...]]) -> list[int]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import json
 from contextlib import redirect_stdout
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from routing.bench import load_bks, main, solve_instance
+from routing.bench import load_bks, main, regroup, solve_instance
 from routing.errors import InstanceFormatError
 from routing.instances import read_instance, to_network
+from routing.search import SearchOptions
+from routing.sectors import route_groups
 from routing.validate import check_routes, total_distance
 
 
@@ -105,3 +108,44 @@ class TestParallelSearches:
         assert result.feasible
         assert sorted(n for r in result.routes for n in r) == list(range(1, inst.size))
         assert len(result.routes) <= inst.vehicles
+
+
+class TestRegroup:
+    """After the sectors, groups of routes that straddle the sector borders are solved
+    afresh, and a group's routes are replaced only by shorter ones."""
+
+    def test_route_groups_cover_every_route_once_in_balanced_groups(self, instances: Path) -> None:
+        inst = read_instance(instances / "homberger" / "200" / "r1_2_1.txt")
+        routes = [(n,) for n in range(1, inst.size)]
+        for offset in (0.0, 0.25, 0.5):
+            groups = route_groups(inst, routes, 4, offset)
+            assert sorted(k for g in groups for k in g) == list(range(len(routes)))
+            assert [len(g) for g in groups] == [50, 50, 50, 50]
+
+    def test_an_offset_moves_every_cut(self, instances: Path) -> None:
+        inst = read_instance(instances / "homberger" / "200" / "r1_2_1.txt")
+        routes = [(n,) for n in range(1, inst.size)]
+        plain = {frozenset(g) for g in route_groups(inst, routes, 4, 0.0)}
+        shifted = {frozenset(g) for g in route_groups(inst, routes, 4, 0.5)}
+        assert not plain & shifted
+
+    def test_a_plan_of_single_visits_gets_shorter_and_stays_valid(self, instances: Path) -> None:
+        # One vehicle per customer, so that the plan of single visits is a valid start.
+        inst = replace(read_instance(instances / "solomon" / "C101.txt"), vehicles=100)
+        exact = to_network(inst, exact=True)
+        singles = [(n,) for n in range(1, inst.size)]
+        assert check_routes(exact, singles) == []
+        better = regroup(inst, singles, 4.0, SearchOptions(), workers=2, offset=0.5)
+        assert sorted(n for r in better for n in r) == list(range(1, inst.size))
+        assert check_routes(exact, better) == []
+        assert len(better) < len(singles)
+        assert total_distance(exact, better) < 0.5 * total_distance(exact, singles)
+
+    def test_a_good_plan_never_gets_longer(self, instances: Path) -> None:
+        inst = read_instance(instances / "solomon" / "RC101.txt")
+        exact = to_network(inst, exact=True)
+        plan = list(solve_instance(inst, 3.0, workers=2).routes)
+        again = regroup(inst, plan, 2.0, SearchOptions(), workers=2, offset=0.5)
+        assert check_routes(exact, again) == []
+        assert sorted(n for r in again for n in r) == list(range(1, inst.size))
+        assert total_distance(exact, again) <= total_distance(exact, plan) + 1e-9
