@@ -171,7 +171,7 @@ def _resolve_group(
 
 def regroup(
     inst: Instance,
-    routes: list[Route],
+    routes: Sequence[Route],
     search_s: float,
     options: SearchOptions,
     workers: int,
@@ -187,7 +187,7 @@ def regroup(
     groups = route_groups(inst, routes, count, offset)
     rounds = math.ceil(len(groups) / workers)
     if search_s * 0.95 / rounds < REGROUP_MIN_S:
-        return routes
+        return list(routes)
     jobs = [(inst, [routes[k] for k in g], search_s * 0.95 / rounds, options) for g in groups]
     return [r for part in _parallel(_resolve_group, jobs, workers) for r in part]
 
