@@ -49,6 +49,13 @@ REGROUP_MIN_S = 1.0
 first solution."""
 SECTOR_CUSTOMERS = 200
 """Customers per sector: where the local search still improves quickly."""
+PAIRS_FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
+"""First-solution strategy for pickup-and-delivery instances. The iterated search rarely
+leaves the structure of its first solution on long routes: lc203 at 5 s ends 8.6 % above
+the best known from parallel cheapest insertion and 0.0 % from local cheapest insertion.
+Measured at 10 s on ten long-route Li & Lim instances, 5.03 % against 2.64 %, and on
+twelve short-route ones, 1.88 % against 1.94 %; on ten tight-window Solomon instances
+parallel insertion stays better (1.20 % against 1.63 %), so it remains the default."""
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 """Processes per instance: this machine's two cores (see `solve_instance`)."""
 
@@ -243,10 +250,13 @@ def solve_instance(
 
     Up to `SECTOR_THRESHOLD` customers, `workers * restarts` searches run on shuffled
     copies of the instance and the best is kept; above it the instance is solved by
-    sectors (`routing.sectors`), the sectors shared among the workers.
+    sectors (`routing.sectors`), the sectors shared among the workers. Without `options`,
+    pickup-and-delivery instances start from `PAIRS_FIRST_SOLUTION`.
     """
     started = time.perf_counter()
     opts = options or SearchOptions()
+    if options is None and inst.pairs:
+        opts = replace(opts, first_solution=PAIRS_FIRST_SOLUTION)
     build_s = _build_estimate(inst)
     search_s = max(0.5, time_limit_s - build_s)
     exact = to_network(inst, exact=True)
