@@ -176,6 +176,19 @@ def _resolve_group(
     return [tuple(keep[n] for n in r) for r in found]
 
 
+def _group_count(customers: int, workers: int) -> int:
+    """Route groups of about `REGROUP_CUSTOMERS`, a multiple of the workers."""
+    return workers * max(1, round(math.ceil(customers / REGROUP_CUSTOMERS) / workers))
+
+
+def _regroups(customers: int, search_s: float, workers: int) -> bool:
+    """Whether the route-group passes would get `REGROUP_MIN_S` per group; when not, the
+    sectors get all the time."""
+    rounds = math.ceil(_group_count(customers, workers) / workers)
+    per_group = search_s * REGROUP_SHARE * 0.95 / len(REGROUP_OFFSETS) / rounds
+    return REGROUP_SHARE > 0 and per_group >= REGROUP_MIN_S
+
+
 def regroup(
     inst: Instance,
     routes: Sequence[Route],
@@ -189,9 +202,7 @@ def regroup(
     `search_s` seconds in all; a group keeps its old routes unless the new ones serve
     everyone for less, so the plan never gets longer. With the offset moving the cuts, the
     groups straddle the sector borders: what the sectors could not do across them."""
-    count = math.ceil(sum(map(len, routes)) / REGROUP_CUSTOMERS)
-    count = workers * max(1, round(count / workers))
-    groups = route_groups(inst, routes, count, offset)
+    groups = route_groups(inst, routes, _group_count(sum(map(len, routes)), workers), offset)
     rounds = math.ceil(len(groups) / workers)
     if search_s * 0.95 / rounds < REGROUP_MIN_S:
         return list(routes)
@@ -210,7 +221,8 @@ def _solve_sectors(
     count = workers * max(1, round(count / workers))
     groups = sector_groups(inst, count)
     rounds = math.ceil(len(groups) / workers)
-    share = search_s * (1 - REGROUP_SHARE) * 0.95 / rounds
+    regroup_s = search_s * REGROUP_SHARE if _regroups(inst.size - 1, search_s, workers) else 0.0
+    share = (search_s - regroup_s) * 0.95 / rounds
     jobs = [
         (sub_instance(inst, nodes, fleet), share, options)
         for nodes, fleet in zip(groups, share_fleet(inst, groups), strict=True)
@@ -230,9 +242,9 @@ def _solve_sectors(
         )
         routes += [tuple(keep[n] for n in r) for r in part]
         dropped = [keep[n] for n in left]
-    if REGROUP_SHARE > 0 and not dropped:
+    if regroup_s > 0 and not dropped:
         for offset in REGROUP_OFFSETS:
-            share = search_s * REGROUP_SHARE / len(REGROUP_OFFSETS)
+            share = regroup_s / len(REGROUP_OFFSETS)
             routes = regroup(inst, routes, share, options, workers, offset)
     return routes, dropped
 
