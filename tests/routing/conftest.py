@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from routing.instances import instances_dir
+from tests.databases import IN_CI
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def instances() -> Path:
     if not (path / "solomon").is_dir():
         message = f"benchmark instances not found in {path} (set ROUTING_INSTANCES)"
         # In CI the files are part of the machine: their absence is a failure, not a skip.
-        if os.environ.get("CI"):
+        if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
     return path
