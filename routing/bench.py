@@ -181,12 +181,18 @@ def _group_count(customers: int, workers: int) -> int:
     return workers * max(1, round(math.ceil(customers / REGROUP_CUSTOMERS) / workers))
 
 
+def _group_s(groups: int, pass_s: float, workers: int) -> float:
+    """Seconds each of `groups` gets when a pass of `pass_s` runs them in `workers`
+    processes."""
+    return pass_s * 0.95 / math.ceil(groups / workers)
+
+
 def _regroups(customers: int, search_s: float, workers: int) -> bool:
     """Whether the route-group passes would get `REGROUP_MIN_S` per group; when not, the
     sectors get all the time."""
-    rounds = math.ceil(_group_count(customers, workers) / workers)
-    per_group = search_s * REGROUP_SHARE * 0.95 / len(REGROUP_OFFSETS) / rounds
-    return REGROUP_SHARE > 0 and per_group >= REGROUP_MIN_S
+    pass_s = search_s * REGROUP_SHARE / len(REGROUP_OFFSETS)
+    groups = _group_count(customers, workers)
+    return REGROUP_SHARE > 0 and _group_s(groups, pass_s, workers) >= REGROUP_MIN_S
 
 
 def regroup(
@@ -203,10 +209,10 @@ def regroup(
     everyone for less, so the plan never gets longer. With the offset moving the cuts, the
     groups straddle the sector borders: what the sectors could not do across them."""
     groups = route_groups(inst, routes, _group_count(sum(map(len, routes)), workers), offset)
-    rounds = math.ceil(len(groups) / workers)
-    if search_s * 0.95 / rounds < REGROUP_MIN_S:
+    group_s = _group_s(len(groups), search_s, workers)
+    if group_s < REGROUP_MIN_S:
         return list(routes)
-    jobs = [(inst, [routes[k] for k in g], search_s * 0.95 / rounds, options) for g in groups]
+    jobs = [(inst, [routes[k] for k in g], group_s, options) for g in groups]
     return [r for part in _parallel(_resolve_group, jobs, workers) for r in part]
 
 
@@ -244,8 +250,9 @@ def _solve_sectors(
         dropped = [keep[n] for n in left]
     if regroup_s > 0 and not dropped:
         for offset in REGROUP_OFFSETS:
-            share = regroup_s / len(REGROUP_OFFSETS)
-            routes = regroup(inst, routes, share, options, workers, offset)
+            routes = regroup(
+                inst, routes, regroup_s / len(REGROUP_OFFSETS), options, workers, offset
+            )
     return routes, dropped
 
 

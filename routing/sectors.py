@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
 from routing.instances import Instance
 
@@ -28,25 +29,27 @@ def _units(inst: Instance) -> list[tuple[int, ...]]:
     return [(i,) for i in range(1, inst.size)]
 
 
-def sector_groups(inst: Instance, count: int) -> list[tuple[int, ...]]:
-    """`count` groups of customer nodes of similar size, by angle around the depot.
-
-    The cut starts at the widest empty angle, so a cluster is not split by the origin.
-    """
-    units = _units(inst)
+def _angular_order(inst: Instance, members: Sequence[Sequence[int]]) -> npt.NDArray[np.intp]:
+    """Indices of `members` (groups of nodes) by the angle of their centre around the
+    depot, starting after the widest empty angle, so a cluster is not split by the origin."""
     x0, y0 = float(inst.x[0]), float(inst.y[0])
     angles = np.array(
         [
-            math.atan2(float(inst.y[u].mean() - y0), float(inst.x[u].mean() - x0))
-            for u in map(list, units)
+            math.atan2(float(inst.y[m].mean() - y0), float(inst.x[m].mean() - x0))
+            for m in map(list, members)
         ]
     )
     order = np.argsort(angles)
     sorted_angles = angles[order]
     gaps = np.diff(np.append(sorted_angles, sorted_angles[0] + 2 * math.pi))
-    start = (int(np.argmax(gaps)) + 1) % len(order)
-    order = np.roll(order, -start)
-    groups = np.array_split(order, count)
+    return np.roll(order, -((int(np.argmax(gaps)) + 1) % len(order)))
+
+
+def sector_groups(inst: Instance, count: int) -> list[tuple[int, ...]]:
+    """`count` groups of customer nodes of similar size, by angle around the depot
+    (`_angular_order`)."""
+    units = _units(inst)
+    groups = np.array_split(_angular_order(inst, units), count)
     return [tuple(sorted(n for k in g for n in units[int(k)])) for g in groups if len(g)]
 
 
@@ -62,17 +65,7 @@ def route_groups(
     """
     if not routes:
         return []
-    x0, y0 = float(inst.x[0]), float(inst.y[0])
-    angles = np.array(
-        [
-            math.atan2(float(inst.y[list(r)].mean() - y0), float(inst.x[list(r)].mean() - x0))
-            for r in routes
-        ]
-    )
-    order = np.argsort(angles)
-    sorted_angles = angles[order]
-    gaps = np.diff(np.append(sorted_angles, sorted_angles[0] + 2 * math.pi))
-    order = np.roll(order, -((int(np.argmax(gaps)) + 1) % len(order)))
+    order = _angular_order(inst, routes)
     sizes = np.array([len(routes[int(k)]) for k in order], dtype=float)
     target = sizes.sum() / count
     # Group k holds the routes whose customer-count midpoint falls in its share.
